@@ -1,0 +1,52 @@
+"""ganbook_lib: the small, tested library behind the ganbook chapters.
+
+Modules, each with one job:
+
+- ``data``      datasets (images in [-1, 1], toy 1-D/2-D mixtures) and ``tf.data`` pipelines
+- ``models``    generators and discriminators (MLP, DCGAN, conditional, article, tutorial)
+- ``losses``    GAN losses on logits and the gradient penalties
+- ``training``  the ``GAN`` keras.Model, its callbacks, and the from-scratch GradientTape step
+- ``recipes``   the recommended recipe for each dataset, and ``train_run`` used by the CLI
+- ``metrics``   mode coverage, classifier Fréchet distance and score, memorisation check
+- ``plotting``  image grids, decision surfaces, densities, loss curves, animations
+- ``profile``   the CPU/GPU profile chosen by ``GANBOOK_PROFILE``
+- ``cli``       the ``ganbook`` command
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+__version__ = "0.1.0"
+
+
+class GanbookError(ValueError):
+    """Bad input at a public boundary of ganbook_lib (the message says what is accepted)."""
+
+
+class DatasetUnavailableError(RuntimeError):
+    """A dataset that needs the internet could not be fetched (the message names offline ones)."""
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, NumPy and TensorFlow/Keras from one integer so a run is repeatable.
+
+    Also asks TensorFlow for deterministic kernels, so that the same seed gives the same
+    numbers on the same machine.
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise GanbookError(f"seed must be a non-negative integer, got {seed!r}")
+    import keras
+    import tensorflow as tf
+
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    random.seed(seed)
+    keras.utils.set_random_seed(seed)  # seeds Python, NumPy and the backend
+    try:
+        tf.config.experimental.enable_op_determinism()
+    except Exception:  # pragma: no cover - older TF builds without the switch
+        pass
+
+
+__all__ = ["GanbookError", "DatasetUnavailableError", "set_seed", "__version__"]

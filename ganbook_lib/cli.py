@@ -1,0 +1,157 @@
+"""The ``ganbook`` command (also ``python -m ganbook_lib``).
+
+    ganbook train --data NAME|PATH [--conditional] [--loss NAME] [--seconds S | --steps N]
+                  [--seed K] --out DIR
+    ganbook sample --run DIR -n N --out FILE.npz [--label C]
+    ganbook evaluate --run DIR
+
+Bad arguments exit with status 2 and one line that says what is accepted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from . import DatasetUnavailableError, GanbookError, __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one clear line, no usage dump
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _positive(kind):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = -1
+        if not value > 0 or value != value or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def _non_negative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .losses import LOSSES
+
+    parser = _Parser(prog="ganbook", description="Train, sample and evaluate the book's GANs.")
+    parser.add_argument("--version", action="version", version=f"ganbook {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    train = sub.add_parser("train", help="train the recommended recipe for a dataset")
+    train.add_argument(
+        "--data",
+        required=True,
+        help="ring, grid, gaussian_1d, bimodal_1d, mnist5k, digits, mnist, "
+        "fashion_mnist, a folder of images, or a .npy file",
+    )
+    train.add_argument("--conditional", action="store_true", help="class-conditional model")
+    train.add_argument("--loss", choices=list(LOSSES), help="loss family (default: the recipe's)")
+    length = train.add_mutually_exclusive_group()
+    length.add_argument("--seconds", type=_positive(float), help="wall-time budget for training")
+    length.add_argument("--steps", type=_positive(int), help="number of generator steps")
+    train.add_argument("--seed", type=_non_negative_int, default=0, help="the run's one seed")
+    train.add_argument("--out", required=True, help="run directory (resumed if it holds a run)")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sample = sub.add_parser("sample", help="write generated samples to an .npz file")
+    sample.add_argument("--run", required=True, help="a directory written by 'ganbook train'")
+    sample.add_argument("-n", type=_positive(int), required=True, help="number of samples")
+    sample.add_argument("--out", required=True, help="output .npz file (array 'samples')")
+    sample.add_argument("--label", type=_non_negative_int, help="class, for conditional runs")
+    sample.add_argument("--seed", type=_non_negative_int, default=0, help="seed for z")
+
+    evaluate = sub.add_parser("evaluate", help="print a run's quality measures as JSON")
+    evaluate.add_argument("--run", required=True, help="a directory written by 'ganbook train'")
+    return parser
+
+
+def _run(args) -> None:
+    from . import recipes
+
+    if args.command == "train":
+        verbose = 0 if args.quiet else (1 if sys.stdout.isatty() else 2)
+        run = recipes.train_run(
+            args.data,
+            args.out,
+            args.conditional,
+            args.loss,
+            args.seconds,
+            args.steps,
+            args.seed,
+            verbose=verbose,
+        )
+        if run.get("stopped"):
+            print(f"ganbook: warning: {run['stopped']}", file=sys.stderr)
+        print(
+            f"trained {run['step']} steps in {run['seconds_trained']:.1f} s; wrote "
+            f"{os.path.join(args.out, 'samples.png')}, checkpoint.npz, losses.csv, metrics.json"
+        )
+        recipes.print_json(run["metrics"])
+    elif args.command == "sample":
+        import numpy as np
+
+        if not args.out.endswith(".npz"):
+            raise GanbookError(f"--out must name a .npz file, got {args.out!r}")
+        samples = recipes.sample_run(args.run, args.n, args.label, args.seed)
+        parent = os.path.dirname(os.path.abspath(args.out))
+        if not os.path.isdir(parent):
+            raise GanbookError(f"--out: folder {parent!r} does not exist")
+        tmp = args.out + ".tmp.npz"
+        np.savez(tmp, samples=samples)
+        os.replace(tmp, args.out)
+        print(f"wrote {args.out}: samples {samples.shape} {samples.dtype}")
+    elif args.command == "evaluate":
+        recipes.print_json(recipes.evaluate_run(args.run))
+
+
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow and start its runtime with stderr muted: its C++ start-up messages
+    (oneDNN, CUDA probing) would otherwise bury the command's own one-line errors."""
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    sys.stderr.flush()
+    os.dup2(devnull, 2)
+    try:
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()
+        tf.constant(0.0) + 1.0
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def main(argv=None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow is imported
+    _import_tensorflow_quietly()
+    args = build_parser().parse_args(argv)
+    try:
+        _run(args)
+    except (GanbookError, DatasetUnavailableError) as exc:
+        print(f"ganbook {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ganbook: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

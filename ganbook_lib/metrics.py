@@ -1,0 +1,210 @@
+"""How good is a generator? Measures used by the chapters, the CLI and the benchmarks.
+
+- :func:`mode_coverage`: the 2-D mixture protocol of VEEGAN (2017) and PacGAN (2018).
+- :func:`frechet_distance`, :func:`classifier_frechet_distance`, :func:`classifier_score`:
+  FID- and Inception-Score-style measures computed with a small digit classifier
+  (:func:`digit_classifier`) trained on the real training split and cached on disk.
+- :func:`nearest_neighbour_ratio`: a memorisation check against the training images.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+
+from . import GanbookError
+from .data import GRID_CENTRES, GRID_SIGMA, RING_CENTRES, RING_SIGMA
+
+CLASSIFIER_VERSION = 1
+
+
+# ----------------------------------------------------------------------------- 2-D modes
+def mode_coverage(samples, centres, sigma: float) -> dict:
+    """Modes covered and the share of high-quality samples (VEEGAN/PacGAN protocol).
+
+    A sample is *high quality* when it lies within ``3 sigma`` of its nearest centre; a mode is
+    *covered* when at least one high-quality sample has it as nearest centre.
+
+    Returns:
+        ``{"modes": covered count, "n_modes": K, "high_quality": share in [0, 1],
+        "counts": high-quality samples per mode}``.
+    """
+    samples = _finite_2d("samples", samples)
+    centres = np.asarray(centres, dtype=np.float64)
+    if samples.shape[1] != centres.shape[1]:
+        raise GanbookError(
+            f"samples have dimension {samples.shape[1]} but centres {centres.shape[1]}"
+        )
+    dist = np.linalg.norm(samples[:, None, :] - centres[None], axis=-1)
+    nearest = dist.argmin(1)
+    good = dist[np.arange(len(samples)), nearest] <= 3 * sigma
+    counts = np.bincount(nearest[good], minlength=len(centres))
+    return {
+        "modes": int((counts > 0).sum()),
+        "n_modes": len(centres),
+        "high_quality": float(good.mean()),
+        "counts": counts.tolist(),
+    }
+
+
+def ring_coverage(samples) -> dict:
+    """:func:`mode_coverage` for the 8-Gaussian ring (radius 1, sigma 0.01)."""
+    return mode_coverage(samples, RING_CENTRES, RING_SIGMA)
+
+
+def grid_coverage(samples) -> dict:
+    """:func:`mode_coverage` for the 25-Gaussian grid ({-4..4}^2, sigma 0.05)."""
+    return mode_coverage(samples, GRID_CENTRES, GRID_SIGMA)
+
+
+def _finite_2d(name, a) -> np.ndarray:
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim != 2 or len(a) == 0:
+        raise GanbookError(f"{name} must be a non-empty array of shape (n, d), got {a.shape}")
+    if not np.all(np.isfinite(a)):
+        raise GanbookError(f"{name} contains NaN or infinite values")
+    return a
+
+
+# ----------------------------------------------------------------------------- Fréchet
+def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
+    """Fréchet distance between Gaussians N(mu1, sigma1) and N(mu2, sigma2):
+
+    ``||mu1 - mu2||^2 + Tr(sigma1 + sigma2 - 2 (sigma1 sigma2)^{1/2})``  (Heusel et al., 2017)
+    """
+    mu1, mu2 = np.atleast_1d(mu1).astype(np.float64), np.atleast_1d(mu2).astype(np.float64)
+    s1, s2 = np.atleast_2d(sigma1).astype(np.float64), np.atleast_2d(sigma2).astype(np.float64)
+    # Tr((s1 s2)^{1/2}) = Tr((s1^{1/2} s2 s1^{1/2})^{1/2}): a symmetric PSD matrix, so its
+    # eigenvalues are real and >= 0 (up to round-off), and singular covariances are harmless.
+    w, v = np.linalg.eigh(s1)
+    root1 = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+    middle = np.linalg.eigvalsh(root1 @ s2 @ root1)
+    trace_sqrt = np.sqrt(np.clip(middle, 0, None)).sum()
+    value = np.sum((mu1 - mu2) ** 2) + np.trace(s1) + np.trace(s2) - 2 * trace_sqrt
+    return float(max(value, 0.0))
+
+
+def feature_statistics(features) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and covariance of a (n, d) feature matrix."""
+    features = _finite_2d("features", features)
+    return features.mean(0), np.cov(features, rowvar=False)
+
+
+# ----------------------------------------------------------------------------- classifier
+def cache_dir() -> Path:
+    """Where ganbook caches trained helper models (``$GANBOOK_CACHE`` or ~/.cache/ganbook)."""
+    return Path(os.environ.get("GANBOOK_CACHE", Path.home() / ".cache" / "ganbook"))
+
+
+class DigitClassifier:
+    """A small CNN trained on a dataset's real training split, used only to *measure* GANs.
+
+    ``features(x)`` gives its penultimate-layer activations (for Fréchet distances) and
+    ``probabilities(x)`` its class probabilities (for the classifier score).
+    """
+
+    def __init__(self, model, feature_model, test_accuracy: float):
+        self.model, self.feature_model, self.test_accuracy = model, feature_model, test_accuracy
+
+    def probabilities(self, x) -> np.ndarray:
+        return _softmax(self.model.predict(np.asarray(x, np.float32), batch_size=256, verbose=0))
+
+    def features(self, x) -> np.ndarray:
+        return self.feature_model.predict(np.asarray(x, np.float32), batch_size=256, verbose=0)
+
+
+def _softmax(logits):
+    logits = logits - logits.max(1, keepdims=True)
+    e = np.exp(logits)
+    return e / e.sum(1, keepdims=True)
+
+
+def _classifier_net(shape, num_classes):
+    import keras
+    from keras import layers
+
+    x = keras.Input(shape)
+    h = layers.Conv2D(32, 3, padding="same", activation="relu")(x)
+    if shape[0] >= 16:
+        h = layers.MaxPooling2D()(h)
+    h = layers.Conv2D(64, 3, padding="same", activation="relu")(h)
+    h = layers.MaxPooling2D()(h)
+    h = layers.Flatten()(layers.Dropout(0.25)(h))
+    features = layers.Dense(128, activation="relu", name="features")(h)
+    logits = layers.Dense(num_classes)(layers.Dropout(0.3)(features))
+    return keras.Model(x, logits), keras.Model(x, features)
+
+
+def digit_classifier(name: str = "mnist5k", epochs: int = 8, verbose: int = 0) -> DigitClassifier:
+    """The measuring classifier for a labelled image dataset, trained once and cached on disk.
+
+    Trained on the dataset's ``train`` split with a fixed seed; ``test_accuracy`` is measured
+    on its ``test`` split.
+    """
+    import keras
+
+    from .data import load_images
+
+    x_train, y_train = load_images(name, "train")
+    x_test, y_test = load_images(name, "test")
+    if y_train is None:
+        raise GanbookError(f"dataset {name!r} has no labels, so it has no measuring classifier")
+    num_classes = int(y_train.max()) + 1
+    key = hashlib.sha1(f"{name}-{x_train.shape}-{CLASSIFIER_VERSION}".encode()).hexdigest()[:10]
+    path = cache_dir() / f"classifier-{name}-{key}.weights.h5"
+    model, feature_model = _classifier_net(x_train.shape[1:], num_classes)
+    if path.is_file():
+        model.load_weights(path)
+    else:
+        keras.utils.set_random_seed(1234)
+        model.compile(
+            keras.optimizers.Adam(1e-3),
+            keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        )
+        model.fit(x_train, y_train, batch_size=64, epochs=epochs, verbose=verbose)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.weights.h5")
+        model.save_weights(tmp)
+        os.replace(tmp, path)
+    accuracy = float((model.predict(x_test, verbose=0).argmax(1) == y_test).mean())
+    return DigitClassifier(model, feature_model, accuracy)
+
+
+def classifier_frechet_distance(x_a, x_b, classifier: DigitClassifier) -> float:
+    """Fréchet distance between two image sets in the classifier's feature space.
+
+    The FID recipe of Heusel et al. (2017) with a digit classifier in place of Inception.
+    """
+    return frechet_distance(
+        *feature_statistics(classifier.features(x_a)), *feature_statistics(classifier.features(x_b))
+    )
+
+
+def classifier_score(x, classifier: DigitClassifier) -> float:
+    """``exp(E_x KL(p(y|x) || p(y)))``: the Inception Score of Salimans et al. (2016) computed
+    with a digit classifier. Between 1 and the number of classes; high when each image is
+    confidently one class and all classes appear."""
+    p = classifier.probabilities(x)
+    p_y = p.mean(0, keepdims=True)
+    kl = (p * (np.log(p + 1e-12) - np.log(p_y + 1e-12))).sum(1)
+    return float(np.exp(kl.mean()))
+
+
+def nearest_neighbour_ratio(samples, train, reference) -> float:
+    """Median distance from ``samples`` to their nearest training image, divided by the same
+    for real ``reference`` images that were not trained on.
+
+    About 1 means samples are as far from the training set as new real images are; a value far
+    below 1 (say < 0.5) means the generator is copying training images.
+    """
+
+    def median_nn(a):
+        a = np.asarray(a, np.float32).reshape(len(a), -1)
+        b = np.asarray(train, np.float32).reshape(len(train), -1)
+        d2 = (a**2).sum(1)[:, None] + (b**2).sum(1)[None] - 2 * a @ b.T
+        return float(np.median(np.sqrt(np.maximum(d2.min(1), 0))))
+
+    return median_nn(samples) / median_nn(reference)

@@ -1,0 +1,388 @@
+"""Recipes: the library's recommended way to train a GAN on each dataset, and runs on disk.
+
+A *recipe* is everything but the data: architecture sizes, loss, optimizers, batch size.
+:func:`train_run` is what ``ganbook train`` does; :func:`load_run`, :func:`sample_run` and
+:func:`evaluate_run` serve ``ganbook sample`` and ``ganbook evaluate``.
+
+A run directory holds ``run.json`` (what was trained), ``checkpoint.npz`` (resumable state),
+``losses.csv`` (the loss log), ``samples.png`` and ``metrics.json``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import GanbookError, set_seed
+from .data import IMAGE_DATASETS, TOY_DATASETS, load_images, make_dataset, sample_toy, toy_mixture
+from .losses import LOSSES
+
+RUN_FILE = "run.json"
+CHECKPOINT_FILE = "checkpoint.npz"
+TOY_DATA_SIZE = 100_000
+EVAL_SAMPLES = {"toy": 2500, "image": 1000}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to train on one kind of data. ``steps`` is the default length (generator steps);
+    ``log_every`` is the number of steps in one Keras epoch (one line of the loss log)."""
+
+    kind: str  # "toy" or "image"
+    latent_dim: int
+    batch_size: int
+    lr: float
+    beta_1: float = 0.5
+    beta_2: float = 0.999
+    loss: str = "nonsaturating"
+    d_steps: int = 1
+    gradient_penalty_weight: float = 0.0
+    r1_weight: float = 0.0
+    ema_decay: float | None = None  # generator weight averaging (images)
+    hidden: int = 128  # MLP width (toy data)
+    depth: int = 3  # MLP depth (toy data)
+    width: int = 32  # DCGAN base width (images)
+    steps: int = 5000
+    log_every: int = 200
+
+
+RECIPES = {
+    "gaussian_1d": Recipe("toy", latent_dim=4, batch_size=256, lr=1e-3, hidden=64, steps=3000),
+    "bimodal_1d": Recipe("toy", latent_dim=4, batch_size=256, lr=1e-3, hidden=64, steps=4000),
+    "ring": Recipe("toy", latent_dim=8, batch_size=256, lr=1e-3, steps=8000),
+    "grid": Recipe("toy", latent_dim=8, batch_size=512, lr=1e-3, hidden=256, steps=8000),
+    "mnist5k": Recipe(
+        "image", latent_dim=64, batch_size=64, lr=5e-4, width=32, ema_decay=0.999, steps=3000
+    ),
+    "digits": Recipe("image", latent_dim=32, batch_size=64, lr=2e-4, width=32, steps=3000),
+    "mnist": Recipe("image", latent_dim=64, batch_size=128, lr=2e-4, width=64, steps=20000),
+    "fashion_mnist": Recipe("image", latent_dim=64, batch_size=128, lr=2e-4, width=64, steps=20000),
+    "images": Recipe("image", latent_dim=64, batch_size=64, lr=2e-4, width=32, steps=4000),
+}
+
+
+def recipe_for(data: str, loss: str | None = None) -> Recipe:
+    """The recommended recipe for ``data`` (a dataset name, or a path for a user's images)."""
+    if data in RECIPES:
+        recipe = RECIPES[data]
+    elif os.path.exists(data) or data.endswith(".npy"):
+        recipe = RECIPES["images"]
+    else:
+        raise GanbookError(
+            f"unknown --data {data!r}; accepted: {', '.join(TOY_DATASETS + IMAGE_DATASETS)}, "
+            "a folder of images, or a .npy file"
+        )
+    if loss is not None:
+        if loss not in LOSSES:
+            raise GanbookError(f"unknown loss {loss!r}; accepted: {', '.join(LOSSES)}")
+        gp = 10.0 if loss == "wasserstein" else recipe.gradient_penalty_weight
+        d_steps = 5 if loss == "wasserstein" else recipe.d_steps
+        recipe = dataclasses.replace(
+            recipe,
+            loss=loss,
+            gradient_penalty_weight=gp,
+            d_steps=d_steps,
+            beta_1=0.0 if loss == "wasserstein" else recipe.beta_1,
+            beta_2=0.9 if loss == "wasserstein" else recipe.beta_2,
+        )
+    return recipe
+
+
+def _supported_side(side: int) -> int:
+    from .models import SUPPORTED_SIZES
+
+    bigger = [s for s in SUPPORTED_SIZES if s >= side]
+    return bigger[0] if bigger else SUPPORTED_SIZES[-1]
+
+
+def load_training_data(data: str, conditional: bool = False, seed: int = 0):
+    """``(x, labels, info)`` for training: toy samples or images in [-1, 1]."""
+    if data in TOY_DATASETS:
+        if conditional:
+            raise GanbookError("--conditional needs a labelled image dataset, not toy data")
+        return sample_toy(data, TOY_DATA_SIZE, seed), None, {"kind": "toy"}
+    x, y = load_images(data, "train")
+    side = _supported_side(max(x.shape[1:3]))
+    if x.shape[1:3] != (side, side):
+        x, _ = load_images(data, "train", image_size=side)
+    if conditional and y is None:
+        raise GanbookError(
+            f"--conditional needs labels, and {data!r} has none; "
+            f"labelled datasets: {', '.join(IMAGE_DATASETS)}"
+        )
+    info = {
+        "kind": "image",
+        "image_shape": list(x.shape[1:]),
+        "num_classes": int(y.max()) + 1 if conditional else None,
+    }
+    return x, (y if conditional else None), info
+
+
+def build_gan(recipe: Recipe, info: dict, seed: int = 0):
+    """A compiled :class:`~ganbook_lib.training.GAN` for ``recipe`` and data ``info``."""
+    import keras
+
+    from .models import dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator
+    from .training import GAN
+
+    num_classes = info.get("num_classes")
+    if info["kind"] == "toy":
+        dim = info["dim"]
+        generator = mlp_generator(recipe.latent_dim, dim, recipe.hidden, recipe.depth)
+        discriminator = mlp_discriminator(dim, recipe.hidden, recipe.depth)
+    else:
+        side, _, channels = info["image_shape"]
+        generator = dcgan_generator(side, channels, recipe.latent_dim, recipe.width, num_classes)
+        discriminator = dcgan_discriminator(side, channels, recipe.width, num_classes)
+    gan = GAN(generator, discriminator, recipe.latent_dim, num_classes, seed=seed)
+
+    def adam():
+        return keras.optimizers.Adam(recipe.lr, beta_1=recipe.beta_1, beta_2=recipe.beta_2)
+
+    gan.compile(
+        adam(),
+        adam(),
+        loss=recipe.loss,
+        d_steps=recipe.d_steps,
+        gradient_penalty_weight=recipe.gradient_penalty_weight,
+        r1_weight=recipe.r1_weight,
+        ema_decay=recipe.ema_decay,
+    )
+    return gan
+
+
+def _write_json(path: Path, obj) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w") as f:
+        json.dump(obj, f, indent=2)
+    os.replace(tmp, path)
+
+
+def _check_positive(name, value, kind=float):
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+        or (kind is int and value != int(value))
+    ):
+        raise GanbookError(
+            f"{name} must be a positive {'integer' if kind is int else 'number'}, got {value!r}"
+        )
+    return kind(value)
+
+
+def train_run(
+    data: str,
+    out,
+    conditional: bool = False,
+    loss: str | None = None,
+    seconds: float | None = None,
+    steps: int | None = None,
+    seed: int = 0,
+    verbose: int = 1,
+) -> dict:
+    """Train the recommended recipe for ``data`` and write a run directory ``out``.
+
+    ``seconds`` bounds the wall time of the training loop; ``steps`` the number of generator
+    steps; with neither, the recipe's default length is used. If ``out`` already holds a run,
+    training resumes from its checkpoint (same data, conditioning and loss required).
+    Returns the run's summary (also in ``out/run.json``).
+    """
+    from .training import GANCheckpoint, LossLog, NonFiniteGuard, StepLimit, TimeLimit
+
+    seconds = _check_positive("--seconds", seconds)
+    steps = _check_positive("--steps", steps, int)
+    if seconds is not None and steps is not None:
+        raise GanbookError("give --seconds or --steps, not both")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise GanbookError(f"--seed must be a non-negative integer, got {seed!r}")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise GanbookError(f"--out {str(out)!r} exists and is not a directory")
+    run_file = out / RUN_FILE
+    previous = json.loads(run_file.read_text()) if run_file.is_file() else None
+    if previous is not None:
+        data_key = os.path.abspath(data) if os.path.exists(data) else data
+        for key, value in (("data", data_key), ("conditional", conditional)):
+            if previous[key] != value:
+                raise GanbookError(
+                    f"{out} holds a run with {key}={previous[key]!r}, not "
+                    f"{value!r}; choose another --out to start a new run"
+                )
+        if loss is not None and previous["loss"] != loss:
+            raise GanbookError(f"{out} holds a run with loss {previous['loss']!r}, not {loss!r}")
+        loss, seed = previous["loss"], previous["seed"]
+
+    set_seed(seed)
+    recipe = recipe_for(data, loss)
+    x, labels, info = load_training_data(data, conditional, seed)
+    if info["kind"] == "toy":
+        info["dim"] = int(x.shape[1])
+    gan = build_gan(recipe, info, seed)
+    start_step = 0
+    if previous is not None:
+        start_step = gan.load_checkpoint(out / CHECKPOINT_FILE)["step"]
+    out.mkdir(parents=True, exist_ok=True)
+    run = {
+        "data": os.path.abspath(data) if os.path.exists(data) else data,
+        "conditional": bool(conditional),
+        "loss": recipe.loss,
+        "seed": seed,
+        "recipe": dataclasses.asdict(recipe),
+        **info,
+        "seconds_trained": previous["seconds_trained"] if previous else 0.0,
+    }
+    dataset = make_dataset(x, labels, recipe.batch_size, seed=seed + start_step)
+    target = gan.step + (steps or (10**9 if seconds else recipe.steps))
+    callbacks = [
+        StepLimit(target),
+        NonFiniteGuard(),
+        LossLog(out / "losses.csv"),
+        GANCheckpoint(out / CHECKPOINT_FILE, meta={"data": run["data"]}),
+    ]
+    if seconds:
+        callbacks.append(TimeLimit(seconds))
+    epoch0 = math.ceil(start_step / recipe.log_every)  # a partial epoch counts as one
+    epochs = epoch0 + math.ceil((target - gan.step) / recipe.log_every)
+    started = time.perf_counter()
+    gan.fit(
+        dataset,
+        steps_per_epoch=recipe.log_every,
+        epochs=epochs,
+        initial_epoch=epoch0,
+        callbacks=callbacks,
+        verbose=verbose,
+    )
+    run["seconds_trained"] += time.perf_counter() - started
+    run["step"] = gan.step
+    guard = callbacks[1]
+    run["stopped"] = guard.message
+    _write_json(out / RUN_FILE, run)
+    save_run_samples(gan, run, out / "samples.png")
+    run["metrics"] = evaluate_run(out, gan=gan)
+    _write_json(out / "metrics.json", run["metrics"])
+    return run
+
+
+def load_run(out):
+    """``(gan, run)`` for a run directory written by :func:`train_run`."""
+    out = Path(out)
+    if not (out / RUN_FILE).is_file():
+        raise GanbookError(
+            f"no run at {str(out)!r}: expected a directory written by "
+            "'ganbook train' (with run.json and checkpoint.npz)"
+        )
+    run = json.loads((out / RUN_FILE).read_text())
+    recipe = Recipe(**run["recipe"])
+    gan = build_gan(recipe, run, run["seed"])
+    gan.load_checkpoint(out / CHECKPOINT_FILE)
+    return gan, run
+
+
+def sample_run(out, n: int, label: int | None = None, seed: int = 0, gan=None) -> np.ndarray:
+    """``n`` samples from a run: (n, d) for toy data, (n, H, W, C) float32 in [0, 1] for images."""
+    n = _check_positive("-n", n, int)
+    if gan is None:
+        gan, run = load_run(out)
+    else:
+        run = json.loads((Path(out) / RUN_FILE).read_text())
+    if label is not None:
+        if not run.get("num_classes"):
+            raise GanbookError("--label needs a run trained with --conditional")
+        if not (isinstance(label, int) and 0 <= label < run["num_classes"]):
+            raise GanbookError(f"--label must be in 0..{run['num_classes'] - 1}, got {label!r}")
+    samples = gan.generate(n, labels=label, seed=seed)
+    if run["kind"] == "image":
+        samples = np.clip((samples + 1.0) / 2.0, 0.0, 1.0)
+    return samples.astype(np.float32)
+
+
+def save_run_samples(gan, run: dict, path) -> None:
+    """The run's picture: a 10x10 class-by-column grid for conditional runs, 64 images for
+    unconditional ones, 2,500 points for toy data."""
+    from .plotting import save_samples
+
+    if run["kind"] == "toy":
+        samples = gan.generate(2500, seed=0)
+    elif run.get("num_classes"):
+        samples = gan.generate(10 * run["num_classes"], seed=0)  # labels cycle 0..K-1
+    else:
+        samples = gan.generate(64, seed=0)
+    save_samples(samples, path, title=f"{run['data']} after {gan.step} steps")
+
+
+def evaluate_run(out, gan=None) -> dict:
+    """Quality measures for a run (see :mod:`ganbook_lib.metrics`)."""
+    from . import metrics
+
+    if gan is None:
+        gan, run = load_run(out)
+    else:
+        run = json.loads((Path(out) / RUN_FILE).read_text())
+    result = {"step": gan.step, "seconds_trained": round(run.get("seconds_trained", 0.0), 1)}
+    if run["kind"] == "toy":
+        samples = gan.generate(EVAL_SAMPLES["toy"], seed=12345)
+        if run["data"] in ("ring", "grid"):
+            result.update(
+                metrics.mode_coverage(
+                    samples, toy_mixture(run["data"]).means, toy_mixture(run["data"]).stds[0]
+                )
+            )
+        else:
+            from scipy.stats import wasserstein_distance
+
+            real = sample_toy(run["data"], 10_000, seed=999)
+            result["wasserstein_1"] = float(wasserstein_distance(samples.ravel(), real.ravel()))
+            result["mean"], result["std"] = float(samples.mean()), float(samples.std())
+            result["data_mean"], result["data_std"] = float(real.mean()), float(real.std())
+        return result
+    n = EVAL_SAMPLES["image"]
+    labelled = run["data"] in IMAGE_DATASETS
+    samples = gan.generate(n, seed=12345)
+    if not labelled:
+        return result
+    classifier = metrics.digit_classifier(run["data"])
+    x_train, _ = load_images(run["data"], "train")
+    x_test, y_test = load_images(run["data"], "test")
+    x_test = x_test[:n]
+    probs = classifier.probabilities(samples)
+    result.update(
+        {
+            "classifier_accuracy_on_test": classifier.test_accuracy,
+            "frechet_distance": metrics.classifier_frechet_distance(samples, x_train, classifier),
+            "classifier_score": metrics.classifier_score(samples, classifier),
+            "real_frechet_distance": metrics.classifier_frechet_distance(
+                x_test, x_train, classifier
+            ),
+            "real_classifier_score": metrics.classifier_score(x_test, classifier),
+            "classes_present": int(
+                (np.bincount(probs.argmax(1), minlength=probs.shape[1]) > 0).sum()
+            ),
+            "class_histogram": np.bincount(probs.argmax(1), minlength=probs.shape[1]).tolist(),
+            "nearest_neighbour_ratio": metrics.nearest_neighbour_ratio(
+                samples[:500], x_train, x_test[:500]
+            ),
+        }
+    )
+    if run.get("num_classes"):
+        result["label_accuracy"] = float(
+            (probs.argmax(1) == np.arange(n) % run["num_classes"]).mean()
+        )
+    return result
+
+
+def print_json(obj, stream=sys.stdout) -> None:
+    json.dump(obj, stream, indent=2)
+    stream.write("\n")

@@ -1,0 +1,427 @@
+"""Training: the ``GAN`` keras.Model, its callbacks, and the from-scratch GradientTape step.
+
+``GAN`` is driven by ``compile()`` and ``fit()``, so progress bars, callbacks, CSV logs and early
+stopping come from Keras. :func:`gradient_tape_train_step` is the same algorithm written out by
+hand; chapter 3 teaches it, and the benchmarks use it as the baseline.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from . import GanbookError
+from .losses import (
+    LossFamily,
+    discriminator_loss,
+    get_loss,
+    gradient_penalty,
+    nonsaturating_generator_loss,
+    r1_penalty,
+)
+
+CHECKPOINT_NAME = "checkpoint.npz"
+
+
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other by ``fit()``.
+
+    Args:
+        generator: maps ``z`` (or ``[z, label]``) to samples.
+        discriminator: maps samples (or ``[x, label]``) to one logit each.
+        latent_dim: size of ``z``; read from the generator when omitted.
+        num_classes: set for class-conditional models; ``fit`` then expects ``(x, label)`` batches.
+        seed: seeds the latent noise (a ``keras.random.SeedGenerator``, saved in checkpoints).
+    """
+
+    def __init__(self, generator, discriminator, latent_dim=None, num_classes=None, seed=0, **kw):
+        super().__init__(**kw)
+        self.generator = generator
+        self.discriminator = discriminator
+        if latent_dim is None:
+            latent_dim = int(generator.inputs[0].shape[-1])
+        self.latent_dim = int(latent_dim)
+        self.num_classes = num_classes
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    # ------------------------------------------------------------------ configuration
+    def compile(
+        self,
+        g_optimizer=None,
+        d_optimizer=None,
+        loss: str | LossFamily = "nonsaturating",
+        d_steps: int = 1,
+        gradient_penalty_weight: float = 0.0,
+        r1_weight: float = 0.0,
+        ema_decay: float | None = None,
+        **kwargs,
+    ):
+        """Choose optimizers and the loss family.
+
+        Args:
+            g_optimizer, d_optimizer: Keras optimizers (default: Adam(2e-4, beta_1=0.5)).
+            loss: a name from :data:`ganbook_lib.losses.LOSSES` or a ``LossFamily``.
+            d_steps: discriminator updates per generator update (``k`` in Goodfellow et al.).
+            gradient_penalty_weight: lambda of the WGAN-GP penalty (0 = off).
+            r1_weight: gamma of the R1 penalty, applied as ``gamma / 2 * R1`` (0 = off).
+            ema_decay: if set (e.g. 0.999), keep an exponential moving average of the
+                generator's weights, ``ema_generator``, and sample from it (Karras et al., 2018;
+                Yazici et al., 2019). Training itself is unchanged.
+        """
+        super().compile(**kwargs)
+        if isinstance(d_steps, bool) or not isinstance(d_steps, int) or d_steps < 1:
+            raise GanbookError(f"d_steps must be a positive integer, got {d_steps!r}")
+        for name, value in (
+            ("gradient_penalty_weight", gradient_penalty_weight),
+            ("r1_weight", r1_weight),
+        ):
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+                raise GanbookError(f"{name} must be a finite number >= 0, got {value!r}")
+        self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        self.loss_family = get_loss(loss)
+        self.d_steps = d_steps
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
+        self.r1_weight = float(r1_weight)
+        if ema_decay is not None and not (isinstance(ema_decay, float) and 0 < ema_decay < 1):
+            raise GanbookError(f"ema_decay must be a float in (0, 1) or None, got {ema_decay!r}")
+        self.ema_decay = ema_decay
+        self.ema_generator = None
+        if ema_decay is not None:
+            self.ema_generator = keras.models.clone_model(self.generator)
+            self.ema_generator.set_weights(self.generator.get_weights())
+        self.trackers = {
+            name: keras.metrics.Mean(name=name) for name in ("g_loss", "d_loss", "D_real", "D_fake")
+        }
+
+    def fit(self, x=None, *args, **kwargs):
+        """``keras.Model.fit``; a ``tf.data.Dataset`` is taken as already shuffled
+        (``make_dataset`` shuffles with the run's seed), so Keras does not warn about it."""
+        if isinstance(x, tf.data.Dataset):
+            kwargs.setdefault("shuffle", False)
+        return super().fit(x, *args, **kwargs)
+
+    @property
+    def metrics(self):
+        return list(getattr(self, "trackers", {}).values())
+
+    @property
+    def step(self) -> int:
+        """Generator updates made so far (continues across a resumed run)."""
+        return int(self.g_optimizer.iterations.numpy())
+
+    # ------------------------------------------------------------------ sampling
+    def call(self, inputs, training=False):
+        return self.generator(inputs, training=training)
+
+    def sample_latent(self, n):
+        """``n`` latent vectors ``z ~ N(0, I)``."""
+        return keras.random.normal((n, self.latent_dim), seed=self.seed_generator)
+
+    def _g_inputs(self, z, labels):
+        return z if self.num_classes is None else [z, labels]
+
+    def _d_inputs(self, x, labels):
+        return x if self.num_classes is None else [x, labels]
+
+    def generate(self, n: int, labels=None, seed: int | None = None) -> np.ndarray:
+        """``n`` generator samples as a NumPy array (inference mode).
+
+        ``labels`` (an int or n ints) picks the classes of a conditional model; by default the
+        classes cycle 0, 1, 2, ... ``seed`` fixes ``z`` for repeatable pictures.
+        """
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise GanbookError(f"n must be a positive integer, got {n!r}")
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((int(n), self.latent_dim)).astype(np.float32)
+        generator = self.ema_generator or self.generator
+        if self.num_classes is None:
+            if labels is not None:
+                raise GanbookError("labels were given but this GAN is not class-conditional")
+            return generator(z, training=False).numpy()
+        labels = np.arange(n) % self.num_classes if labels is None else labels
+        labels = np.broadcast_to(np.asarray(labels, dtype=np.int32), (int(n),))
+        if labels.min() < 0 or labels.max() >= self.num_classes:
+            raise GanbookError(f"labels must lie in 0..{self.num_classes - 1}, got {labels.max()}")
+        return generator([z, labels], training=False).numpy()
+
+    # ------------------------------------------------------------------ one training step
+    def _unpack(self, data):
+        if isinstance(data, (tuple, list)):
+            x_real = data[0]
+            labels = data[1] if len(data) > 1 else None
+        else:
+            x_real, labels = data, None
+        if self.num_classes is not None and labels is None:
+            raise GanbookError("a conditional GAN needs (x, label) batches")
+        return x_real, (None if self.num_classes is None else tf.cast(labels, tf.int32))
+
+    def train_step(self, data):
+        x_real, labels = self._unpack(data)
+        batch = tf.shape(x_real)[0]
+        family = self.loss_family
+        for _ in range(self.d_steps):  # k discriminator updates ...
+            z = self.sample_latent(batch)
+            with tf.GradientTape() as tape:
+                x_fake = self.generator(self._g_inputs(z, labels), training=True)
+                d_real = self.discriminator(self._d_inputs(x_real, labels), training=True)
+                d_fake = self.discriminator(self._d_inputs(x_fake, labels), training=True)
+                d_loss = family.discriminator(d_real, d_fake)
+                extra = () if labels is None else (labels,)
+                if self.gradient_penalty_weight:
+                    gp = gradient_penalty(self.discriminator, x_real, x_fake, *extra)
+                    d_loss += self.gradient_penalty_weight * gp
+                if self.r1_weight:
+                    d_loss += 0.5 * self.r1_weight * r1_penalty(self.discriminator, x_real, *extra)
+            weights = self.discriminator.trainable_weights
+            self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, weights), weights))
+        z = self.sample_latent(batch)  # ... then one generator update
+        with tf.GradientTape() as tape:
+            x_fake = self.generator(self._g_inputs(z, labels), training=True)
+            d_fake_g = self.discriminator(self._d_inputs(x_fake, labels), training=True)
+            g_loss = family.generator(d_fake_g)
+        weights = self.generator.trainable_weights
+        self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, weights), weights))
+        if self.ema_generator is not None:
+            self._update_ema()
+        show = tf.sigmoid if family.probabilistic else tf.identity
+        for name, value in (
+            ("g_loss", g_loss),
+            ("d_loss", d_loss),
+            ("D_real", tf.reduce_mean(show(d_real))),
+            ("D_fake", tf.reduce_mean(show(d_fake))),
+        ):
+            self.trackers[name].update_state(value)
+        return {name: t.result() for name, t in self.trackers.items()}
+
+    def _update_ema(self):
+        # warm-up: average over the steps so far while they are fewer than 1 / (1 - decay)
+        t = tf.cast(self.g_optimizer.iterations, tf.float32)
+        decay = tf.minimum(self.ema_decay, (1.0 + t) / (10.0 + t))
+        for ema, w in zip(self.ema_generator.weights, self.generator.weights):
+            ema.assign(decay * ema + (1.0 - decay) * w)
+
+    # ------------------------------------------------------------------ checkpoints
+    def _build_optimizers(self):
+        pairs = ((self.g_optimizer, self.generator), (self.d_optimizer, self.discriminator))
+        for opt, net in pairs:
+            if not opt.built:
+                opt.build(net.trainable_variables)
+
+    def _state(self):
+        self._build_optimizers()
+        return {
+            "g": self.generator.weights,
+            "d": self.discriminator.weights,
+            "go": self.g_optimizer.variables,
+            "do": self.d_optimizer.variables,
+            "seed": [self.seed_generator.state],
+            "ema": self.ema_generator.weights if self.ema_generator is not None else [],
+        }
+
+    def save_checkpoint(self, path: str | os.PathLike, meta: dict | None = None) -> Path:
+        """Write weights, optimizer state and noise state to ``path`` (a ``.npz``) atomically:
+        the file appears complete or not at all."""
+        path = Path(path)
+        arrays = {
+            f"{group}/{i}": np.asarray(v.numpy())
+            for group, variables in self._state().items()
+            for i, v in enumerate(variables)
+        }
+        arrays["meta"] = np.array(json.dumps({"step": self.step, **(meta or {})}))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, **arrays)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    def load_checkpoint(self, path: str | os.PathLike) -> dict:
+        """Restore what :meth:`save_checkpoint` wrote; return its metadata (``step`` included)."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / CHECKPOINT_NAME
+        if not path.is_file():
+            raise GanbookError(
+                f"no checkpoint at {str(path)!r}; expected a file written by "
+                "GAN.save_checkpoint (ganbook train writes DIR/checkpoint.npz)"
+            )
+        with np.load(path, allow_pickle=False) as saved:
+            stored = dict(saved)
+        for group, variables in self._state().items():
+            count = sum(1 for key in stored if key.startswith(group + "/"))
+            if count != len(variables):
+                raise GanbookError(
+                    f"checkpoint {str(path)!r} does not match this model "
+                    f"({group}: {count} arrays saved, {len(variables)} expected)"
+                )
+            for i, v in enumerate(variables):
+                value = stored[f"{group}/{i}"]
+                if tuple(value.shape) != tuple(v.shape):
+                    raise GanbookError(
+                        f"checkpoint {str(path)!r} does not match this model: "
+                        f"{v.path} has shape {tuple(v.shape)}, saved {value.shape}"
+                    )
+                v.assign(value)
+        return json.loads(str(stored["meta"]))
+
+
+# ---------------------------------------------------------------------- callbacks
+class TimeLimit(keras.callbacks.Callback):
+    """Stop ``fit()`` once ``seconds`` of wall time have passed since training began."""
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        if not (isinstance(seconds, (int, float)) and math.isfinite(seconds) and seconds > 0):
+            raise GanbookError(f"seconds must be a positive number, got {seconds!r}")
+        self.seconds = float(seconds)
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if time.perf_counter() - self.start >= self.seconds:
+            self.model.stop_training = True
+
+
+class StepLimit(keras.callbacks.Callback):
+    """Stop ``fit()`` once the GAN has made ``total`` generator steps (counting resumed ones)."""
+
+    def __init__(self, total: int):
+        super().__init__()
+        self.total = int(total)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.model.step >= self.total:
+            self.model.stop_training = True
+
+
+class NonFiniteGuard(keras.callbacks.Callback):
+    """Stop training with a clear message as soon as a loss becomes NaN or infinite.
+
+    After stopping, ``message`` says which loss, at which step, and what usually helps.
+    """
+
+    def __init__(self, keys=("g_loss", "d_loss"), verbose: bool = True):
+        super().__init__()
+        self.keys, self.verbose, self.message = tuple(keys), verbose, None
+
+    def on_train_batch_end(self, batch, logs=None):
+        for key in self.keys:
+            value = (logs or {}).get(key)
+            if value is not None and not math.isfinite(float(value)):
+                step = getattr(self.model, "step", batch)
+                self.message = (
+                    f"training stopped at step {step}: {key} became {float(value)} (non-finite). "
+                    "Try a lower learning rate, a gradient penalty, or the non-saturating loss."
+                )
+                if self.verbose:
+                    print(self.message)
+                self.model.stop_training = True
+                return
+
+
+class SampleSnapshots(keras.callbacks.Callback):
+    """Keep generator samples from a fixed ``z`` at the end of every ``every`` epochs.
+
+    ``frames`` is a list of ``(step, samples)``: the raw material for grids and animations.
+    With ``path``, the latest frame is also saved as an image grid (images) or a scatter (2-D).
+    """
+
+    def __init__(self, n: int = 64, every: int = 1, seed: int = 0, path=None):
+        super().__init__()
+        self.n, self.every, self.seed, self.path = n, every, seed, path
+        self.frames: list[tuple[int, np.ndarray]] = []
+
+    def on_train_begin(self, logs=None):
+        if not self.frames:
+            self._snap()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            self._snap()
+
+    def _snap(self):
+        samples = self.model.generate(self.n, seed=self.seed)
+        self.frames.append((self.model.step, samples))
+        if self.path is not None:
+            from .plotting import save_samples
+
+            save_samples(samples, self.path, title=f"step {self.model.step}")
+
+
+class LossLog(keras.callbacks.Callback):
+    """Append one CSV row per epoch to ``path``: ``step, epoch`` and the epoch-mean metrics
+    (``d_loss, g_loss, D_real, D_fake``). Appends to an existing log, so resumed runs continue it.
+    """
+
+    COLUMNS = ("step", "epoch", "d_loss", "g_loss", "D_real", "D_fake")
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = Path(path)
+
+    def on_epoch_end(self, epoch, logs=None):
+        new = not self.path.exists()
+        with open(self.path, "a") as f:
+            if new:
+                f.write(",".join(self.COLUMNS) + "\n")
+            values = [self.model.step, epoch + 1] + [
+                float((logs or {}).get(k, float("nan"))) for k in self.COLUMNS[2:]
+            ]
+            f.write(",".join(f"{v:.6g}" if isinstance(v, float) else str(v) for v in values) + "\n")
+
+
+class GANCheckpoint(keras.callbacks.Callback):
+    """Save a resumable checkpoint (weights, optimizer and noise state) every ``every`` epochs
+    and when training ends. ``meta`` is stored beside the arrays."""
+
+    def __init__(self, path, every: int = 1, meta: dict | None = None):
+        super().__init__()
+        self.path, self.every, self.meta = Path(path), every, meta or {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            self.model.save_checkpoint(self.path, {**self.meta, "epoch": epoch + 1})
+
+    def on_train_end(self, logs=None):
+        self.model.save_checkpoint(self.path, self.meta)
+
+
+# ---------------------------------------------------------------------- from scratch
+def gradient_tape_train_step(
+    generator, discriminator, g_optimizer, d_optimizer, x_real, latent_dim: int
+):
+    """One GAN training step written out by hand (chapter 3).
+
+    1. draw ``z ~ N(0, I)`` and make fakes ``x_fake = G(z)``;
+    2. score real and fake: logits ``d_real = D(x_real)``, ``d_fake = D(x_fake)``;
+    3. the discriminator loss is binary cross-entropy, the generator loss non-saturating;
+    4. one gradient step for each network on its own loss.
+
+    Both losses come from one forward pass, as in the TensorFlow DCGAN tutorial. Wrap it in
+    ``tf.function`` for speed. Returns ``(d_loss, g_loss)``.
+    """
+    z = tf.random.normal((tf.shape(x_real)[0], latent_dim))
+    with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+        x_fake = generator(z, training=True)
+        d_real = discriminator(x_real, training=True)
+        d_fake = discriminator(x_fake, training=True)
+        d_loss = discriminator_loss(d_real, d_fake)
+        g_loss = nonsaturating_generator_loss(d_fake)
+    d_vars, g_vars = discriminator.trainable_variables, generator.trainable_variables
+    d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, d_vars), d_vars))
+    g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, g_vars), g_vars))
+    return d_loss, g_loss

@@ -1,0 +1,110 @@
+"""Quality measures checked on inputs whose answer is known."""
+
+import math
+
+import numpy as np
+import pytest
+
+from ganbook_lib import GanbookError, data, metrics
+
+
+def test_exact_centres_cover_every_mode_with_full_quality():
+    result = metrics.ring_coverage(np.repeat(data.RING_CENTRES, 10, axis=0))
+    assert result["modes"] == 8 and result["high_quality"] == 1.0
+    assert result["counts"] == [10] * 8
+
+
+def test_real_ring_samples_score_like_the_protocol_expects():
+    result = metrics.ring_coverage(data.sample_toy("ring", 2500, seed=0))
+    assert result["modes"] == 8
+    assert result["high_quality"] > 0.98  # within 3 sigma: 98.9 % of a 2-D Gaussian
+
+
+def test_collapsed_and_poor_samples():
+    collapsed = np.tile(data.GRID_CENTRES[3], (100, 1))
+    assert metrics.grid_coverage(collapsed)["modes"] == 1
+    far = data.GRID_CENTRES + 0.5  # 10 sigma away from every centre
+    result = metrics.grid_coverage(far)
+    assert result["modes"] == 0 and result["high_quality"] == 0.0
+
+
+def test_linspace_ring_has_only_seven_modes():
+    """The trap in SOURCE_NOTES: linspace(0, 2 pi, 8) repeats its first angle."""
+    angles = np.linspace(0, 2 * np.pi, 8)
+    wrong = np.stack([np.cos(angles), np.sin(angles)], 1)
+    assert len(np.unique(wrong.round(9), axis=0)) == 7
+    assert len(np.unique(data.RING_CENTRES.round(9), axis=0)) == 8
+
+
+def test_mode_coverage_checks_input():
+    with pytest.raises(GanbookError, match="dimension"):
+        metrics.mode_coverage(np.zeros((3, 3)), data.RING_CENTRES, 0.01)
+    with pytest.raises(GanbookError, match="NaN"):
+        metrics.ring_coverage(np.array([[np.nan, 0.0]]))
+    with pytest.raises(GanbookError, match="non-empty"):
+        metrics.ring_coverage(np.zeros((0, 2)))
+
+
+def test_frechet_distance_closed_forms():
+    assert metrics.frechet_distance(0.0, 1.0, 0.0, 1.0) == pytest.approx(0.0, abs=1e-12)
+    # 1-D: (mu1 - mu2)^2 + s1 + s2 - 2 sqrt(s1 s2) with variances 1 and 4: 1 + 1 + 4 - 4 = 2
+    assert metrics.frechet_distance(0.0, 1.0, 1.0, 4.0) == pytest.approx(2.0)
+    # diagonal covariances: sum over axes of (sqrt(a) - sqrt(b))^2
+    a, b = np.diag([1.0, 9.0, 0.0]), np.diag([4.0, 1.0, 0.0])
+    assert metrics.frechet_distance(np.zeros(3), a, np.zeros(3), b) == pytest.approx(1 + 4)
+
+
+def test_frechet_distance_from_samples_approaches_the_truth():
+    rng = np.random.default_rng(0)
+    fa = rng.normal(0, 1, (20000, 4))
+    fb = rng.normal(0.5, 2, (20000, 4))
+    value = metrics.frechet_distance(
+        *metrics.feature_statistics(fa), *metrics.feature_statistics(fb)
+    )
+    assert value == pytest.approx(4 * (0.25 + 1 + 4 - 4), rel=0.05)
+
+
+class FixedClassifier:
+    def __init__(self, probs):
+        self.probs = np.asarray(probs, float)
+
+    def probabilities(self, x):
+        return self.probs
+
+
+def test_classifier_score_bounds():
+    confident_all_classes = np.eye(10)[np.arange(100) % 10]
+    assert metrics.classifier_score(None, FixedClassifier(confident_all_classes)) == pytest.approx(
+        10.0, rel=1e-6
+    )
+    one_class = np.eye(10)[np.zeros(100, int)]
+    assert metrics.classifier_score(None, FixedClassifier(one_class)) == pytest.approx(1.0)
+    unsure = np.full((100, 10), 0.1)
+    assert metrics.classifier_score(None, FixedClassifier(unsure)) == pytest.approx(1.0)
+
+
+def test_nearest_neighbour_ratio_detects_copies():
+    rng = np.random.default_rng(0)
+    train, reference = rng.random((200, 4, 4, 1)), rng.random((50, 4, 4, 1))
+    assert metrics.nearest_neighbour_ratio(train[:50], train, reference) == 0.0
+    fresh = rng.random((50, 4, 4, 1))
+    assert 0.8 < metrics.nearest_neighbour_ratio(fresh, train, reference) < 1.25
+
+
+@pytest.mark.slow
+def test_digit_classifier_is_accurate_and_cached():
+    clf = metrics.digit_classifier("mnist5k")
+    assert clf.test_accuracy > 0.95
+    assert list(metrics.cache_dir().glob("classifier-mnist5k-*.weights.h5"))
+    x_test, _ = data.load_images("mnist5k", "test")
+    # real held-out digits: high score, small distance to the training split
+    assert metrics.classifier_score(x_test, clf) > 8.5
+    x_train, _ = data.load_images("mnist5k", "train")
+    real_fd = metrics.classifier_frechet_distance(x_test, x_train, clf)
+    noise_fd = metrics.classifier_frechet_distance(
+        np.random.default_rng(0).uniform(-1, 1, x_test.shape).astype(np.float32), x_train, clf
+    )
+    assert real_fd < 0.05 * noise_fd
+    again = metrics.digit_classifier("mnist5k")  # loaded from the cache: same predictions
+    assert again.test_accuracy == clf.test_accuracy
+    assert not math.isnan(real_fd)

@@ -1,0 +1,72 @@
+"""Repository rules: notebooks without outputs, every chapter in the TOC, CI = README's command."""
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+
+
+def test_notebooks_are_committed_without_outputs():
+    dirty = []
+    for nb in NOTEBOOKS:
+        for cell in json.loads(nb.read_text())["cells"]:
+            if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count")):
+                dirty.append(nb.name)
+                break
+    assert not dirty, f"clear outputs before committing: {dirty}"
+
+
+def _toc_files(entries):
+    for entry in entries or []:
+        if "file" in entry:
+            yield entry["file"]
+        for key in ("chapters", "sections", "parts"):
+            yield from _toc_files(entry.get(key))
+
+
+def test_every_chapter_is_in_the_table_of_contents():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    listed = {toc["root"], *_toc_files(toc.get("chapters")), *_toc_files(toc.get("parts"))}
+    missing = [nb.name for nb in NOTEBOOKS if f"book/{nb.stem}" not in listed]
+    assert not missing, f"add to _toc.yml: {missing}"
+    for name in listed:
+        assert any((ROOT / f"{name}{ext}").exists() for ext in (".md", ".ipynb")), name
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"```bash\n(.+?)\n```", readme)
+    test_command = next(c for c in commands if c.rstrip().endswith("pytest"))
+    assert test_command in (ROOT / ".ci" / "run").read_text()
+
+
+def test_requirements_pin_exact_versions():
+    lines = [
+        line
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert all("==" in line for line in lines), [line for line in lines if "==" not in line]
+    pins = dict(line.split("==") for line in lines)
+    assert pins["jupyter-book"] == "1.0.4.post1"
+    assert pins["tensorflow"].startswith("2.21")
+    for name in ("nbval", "matplotlib", "ipywidgets", "mlxtend", "pytest"):
+        assert name in pins
+
+
+def test_code_passes_ruff():
+    import subprocess
+    import sys
+
+    for args in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *args, "ganbook_lib", "tests"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

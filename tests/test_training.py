@@ -1,0 +1,165 @@
+"""The GAN model, its callbacks, checkpoints and the from-scratch step."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import ganbook_lib
+from ganbook_lib import GanbookError, data, models, training
+
+
+def ring_gan(seed=0, **compile_kw):
+    g = models.mlp_generator(latent_dim=4, output_dim=2, hidden=32, depth=2)
+    d = models.mlp_discriminator(input_dim=2, hidden=32, depth=2)
+    gan = training.GAN(g, d, seed=seed)
+    gan.compile(
+        keras.optimizers.Adam(1e-3, beta_1=0.5),
+        keras.optimizers.Adam(1e-3, beta_1=0.5),
+        **compile_kw,
+    )
+    return gan
+
+
+def ring_data(seed=0):
+    return data.make_dataset(data.sample_toy("ring", 2048, seed), batch_size=64, seed=seed)
+
+
+def test_fit_reports_both_losses_and_both_probabilities():
+    gan = ring_gan()
+    history = gan.fit(ring_data(), steps_per_epoch=20, epochs=2, verbose=0)
+    assert set(history.history) >= {"g_loss", "d_loss", "D_real", "D_fake"}
+    assert gan.step == 40
+    assert 0 < history.history["D_real"][-1] < 1 and 0 < history.history["D_fake"][-1] < 1
+
+
+def test_k_discriminator_steps_per_generator_step():
+    gan = ring_gan(d_steps=3)
+    gan.fit(ring_data(), steps_per_epoch=10, epochs=1, verbose=0)
+    assert int(gan.g_optimizer.iterations) == 10
+    assert int(gan.d_optimizer.iterations) == 30
+
+
+@pytest.mark.parametrize(
+    "loss,extra",
+    [
+        ("wasserstein", {"gradient_penalty_weight": 10.0}),
+        ("hinge", {}),
+        ("least_squares", {}),
+        ("minimax", {"r1_weight": 1.0}),
+    ],
+)
+def test_every_loss_family_trains(loss, extra):
+    gan = ring_gan(loss=loss, **extra)
+    history = gan.fit(ring_data(), steps_per_epoch=5, epochs=1, verbose=0)
+    assert np.isfinite(history.history["d_loss"][-1]) and np.isfinite(history.history["g_loss"][-1])
+
+
+def test_conditional_gan_trains_and_generates_requested_classes():
+    g = models.dcgan_generator(8, 1, latent_dim=8, width=8, num_classes=10)
+    d = models.dcgan_discriminator(8, 1, width=8, num_classes=10)
+    gan = training.GAN(g, d, num_classes=10)
+    gan.compile(gradient_penalty_weight=1.0)
+    x, y = data.load_images("digits")
+    gan.fit(data.make_dataset(x, y, batch_size=32), steps_per_epoch=3, epochs=1, verbose=0)
+    assert gan.generate(4, labels=7).shape == (4, 8, 8, 1)
+    with pytest.raises(GanbookError, match="labels must lie in 0..9"):
+        gan.generate(2, labels=10)
+
+
+def test_compile_checks_its_arguments():
+    gan = ring_gan()
+    with pytest.raises(GanbookError, match="d_steps must be a positive integer"):
+        gan.compile(d_steps=0)
+    with pytest.raises(GanbookError, match="gradient_penalty_weight must be a finite number"):
+        gan.compile(gradient_penalty_weight=float("nan"))
+    with pytest.raises(GanbookError, match="unknown loss"):
+        gan.compile(loss="vanilla")
+    with pytest.raises(GanbookError, match="not class-conditional"):
+        gan.generate(3, labels=1)
+
+
+def test_same_seed_same_numbers():
+    results = []
+    for _ in range(2):
+        ganbook_lib.set_seed(5)
+        gan = ring_gan(seed=5)
+        gan.fit(ring_data(5), steps_per_epoch=15, epochs=1, verbose=0)
+        results.append(gan.generate(10, seed=0))
+    np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_checkpoint_round_trip_restores_weights_optimizer_and_step(tmp_path):
+    gan = ring_gan()
+    gan.fit(ring_data(), steps_per_epoch=12, epochs=1, verbose=0)
+    path = gan.save_checkpoint(tmp_path / "ck.npz", {"note": "x"})
+    restored = ring_gan()
+    meta = restored.load_checkpoint(path)
+    assert meta == {"step": 12, "note": "x"} and restored.step == 12
+    np.testing.assert_array_equal(restored.generate(5, seed=1), gan.generate(5, seed=1))
+    for a, b in zip(restored.d_optimizer.variables, gan.d_optimizer.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert [p.name for p in tmp_path.iterdir()] == ["ck.npz"]  # nothing half-written left
+
+
+def test_missing_or_mismatched_checkpoints_are_clear_errors(tmp_path):
+    with pytest.raises(GanbookError, match="no checkpoint at"):
+        ring_gan().load_checkpoint(tmp_path / "none.npz")
+    ring_gan().save_checkpoint(tmp_path / "ck.npz")
+    g = models.mlp_generator(latent_dim=4, output_dim=2, hidden=16, depth=2)
+    other = training.GAN(g, models.mlp_discriminator(2, 16, 2))
+    other.compile()
+    with pytest.raises(GanbookError, match="does not match this model"):
+        other.load_checkpoint(tmp_path / "ck.npz")
+
+
+def test_non_finite_guard_stops_training_with_a_message():
+    x = keras.Input((2,))
+    exploding = keras.Model(x, keras.layers.Lambda(lambda t: t * np.inf)(keras.layers.Dense(1)(x)))
+    gan = training.GAN(models.mlp_generator(4, 2, 16, 1), exploding)
+    gan.compile()
+    guard = training.NonFiniteGuard(verbose=False)
+    gan.fit(ring_data(), steps_per_epoch=50, epochs=3, callbacks=[guard], verbose=0)
+    assert gan.step == 1
+    assert "non-finite" in guard.message and "step 1" in guard.message
+
+
+def test_time_limit_stops_fit():
+    gan = ring_gan()
+    import time
+
+    start = time.perf_counter()
+    gan.fit(
+        ring_data(),
+        steps_per_epoch=100,
+        epochs=10**6,
+        callbacks=[training.TimeLimit(1.0)],
+        verbose=0,
+    )
+    assert time.perf_counter() - start < 10
+    with pytest.raises(GanbookError, match="positive number"):
+        training.TimeLimit(-1)
+
+
+def test_snapshots_and_checkpoint_callbacks(tmp_path):
+    gan = ring_gan()
+    snaps = training.SampleSnapshots(n=16, every=1, path=tmp_path / "s.png")
+    ck = training.GANCheckpoint(tmp_path / "ck.npz")
+    gan.fit(ring_data(), steps_per_epoch=5, epochs=3, callbacks=[snaps, ck], verbose=0)
+    assert [step for step, _ in snaps.frames] == [0, 5, 10, 15]
+    assert snaps.frames[-1][1].shape == (16, 2)
+    assert (tmp_path / "s.png").stat().st_size > 0
+    assert ring_gan().load_checkpoint(tmp_path / "ck.npz")["step"] == 15
+
+
+def test_gradient_tape_step_learns():
+    g = models.mlp_generator(4, 2, 32, 2)
+    d = models.mlp_discriminator(2, 32, 2)
+    g_opt, d_opt = keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3)
+    step = tf.function(training.gradient_tape_train_step)
+    before = [w.numpy().copy() for w in g.trainable_weights]
+    for x_real in ring_data().take(20):
+        d_loss, g_loss = step(g, d, g_opt, d_opt, x_real, 4)
+    assert np.isfinite(float(d_loss)) and np.isfinite(float(g_loss))
+    assert any(not np.allclose(a, w.numpy()) for a, w in zip(before, g.trainable_weights))
+    assert int(g_opt.iterations) == 20 and int(d_opt.iterations) == 20
