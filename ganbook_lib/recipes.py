@@ -66,8 +66,9 @@ RECIPES = {
     "digits": Recipe("image", latent_dim=32, batch_size=64, lr=2e-4, width=32, steps=3000),
     "mnist": Recipe("image", latent_dim=64, batch_size=128, lr=2e-4, width=64, steps=20000),
     "fashion_mnist": Recipe("image", latent_dim=64, batch_size=128, lr=2e-4, width=64, steps=20000),
-    "images": Recipe("image", latent_dim=64, batch_size=64, lr=2e-4, width=32, steps=4000),
 }
+# For a user's own folder of images or .npy file.
+USER_IMAGES_RECIPE = Recipe("image", latent_dim=64, batch_size=64, lr=2e-4, width=32, steps=4000)
 
 
 def recipe_for(data: str, loss: str | None = None) -> Recipe:
@@ -75,7 +76,7 @@ def recipe_for(data: str, loss: str | None = None) -> Recipe:
     if data in RECIPES:
         recipe = RECIPES[data]
     elif os.path.exists(data) or data.endswith(".npy"):
-        recipe = RECIPES["images"]
+        recipe = USER_IMAGES_RECIPE
     else:
         raise GanbookError(
             f"unknown --data {data!r}; accepted: {', '.join(TOY_DATASETS + IMAGE_DATASETS)}, "
@@ -160,6 +161,12 @@ def build_gan(recipe: Recipe, info: dict, seed: int = 0):
     return gan
 
 
+def _data_key(data: str) -> str:
+    """How a run records its data: a dataset name as is (even if a folder of that name exists
+    in the working directory), a user's path as an absolute path."""
+    return data if data in RECIPES else os.path.abspath(data)
+
+
 def _write_json(path: Path, obj) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w") as f:
@@ -214,8 +221,7 @@ def train_run(
     run_file = out / RUN_FILE
     previous = json.loads(run_file.read_text()) if run_file.is_file() else None
     if previous is not None:
-        data_key = os.path.abspath(data) if os.path.exists(data) else data
-        for key, value in (("data", data_key), ("conditional", conditional)):
+        for key, value in (("data", _data_key(data)), ("conditional", conditional)):
             if previous[key] != value:
                 raise GanbookError(
                     f"{out} holds a run with {key}={previous[key]!r}, not "
@@ -236,7 +242,7 @@ def train_run(
         start_step = gan.load_checkpoint(out / CHECKPOINT_FILE)["step"]
     out.mkdir(parents=True, exist_ok=True)
     run = {
-        "data": os.path.abspath(data) if os.path.exists(data) else data,
+        "data": _data_key(data),
         "conditional": bool(conditional),
         "loss": recipe.loss,
         "seed": seed,

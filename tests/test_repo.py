@@ -4,7 +4,10 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
+
+pytestmark = pytest.mark.repo
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
@@ -37,11 +40,15 @@ def test_every_chapter_is_in_the_table_of_contents():
         assert any((ROOT / f"{name}{ext}").exists() for ext in (".md", ".ipynb")), name
 
 
-def test_ci_runs_the_readme_test_command():
+def test_ci_runs_the_readme_commands():
     readme = (ROOT / "README.md").read_text()
-    commands = re.findall(r"```bash\n(.+?)\n```", readme)
-    test_command = next(c for c in commands if c.rstrip().endswith("pytest"))
-    assert test_command in (ROOT / ".ci" / "run").read_text()
+    commands = re.findall(r"```bash\n(python3 -m venv.+?)\n```", readme)
+    assert len(commands) == 2  # build the book; run the tests
+    assert commands[1].endswith("&& pytest")
+    assert "jupyter-book build ." in commands[0] and "-W" in commands[0]
+    ci = (ROOT / ".ci" / "run").read_text()
+    for command in commands:
+        assert command in ci
 
 
 def test_requirements_pin_exact_versions():
@@ -64,9 +71,33 @@ def test_code_passes_ruff():
 
     for args in (["check"], ["format", "--check"]):
         result = subprocess.run(
-            [sys.executable, "-m", "ruff", *args, "ganbook_lib", "tests"],
+            [sys.executable, "-m", "ruff", *args, "ganbook_lib", "tests", "scripts", "conftest.py"],
             cwd=ROOT,
             capture_output=True,
             text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _cells(nb_path):
+    return json.loads(nb_path.read_text())["cells"]
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_skeleton(nb):
+    """Colab cell first (hidden, URL from _config.yml), one seed, exercises with solutions."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    url, branch = config["repository"]["url"], config["repository"]["branch"]
+    cells = _cells(nb)
+    code = [c for c in cells if c["cell_type"] == "code"]
+    first = "".join(code[0]["source"])
+    assert "google.colab" in first and f"git+{url}@{branch}" in first
+    assert "remove-cell" in code[0]["metadata"].get("tags", [])
+    assert "set_seed(" in "".join(code[1]["source"])
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert markdown.lstrip().startswith("# ")
+    assert "{exercise}" in markdown and markdown.count("{exercise}") >= 3
+    assert markdown.count("{solution}") >= markdown.count("{exercise}")
+    assert "{solution-start}" not in markdown  # the gated form breaks builds with hidden solutions
+    hidden = [c for c in code if "remove-cell" in c["metadata"].get("tags", [])]
+    assert any("assert" in "".join(c["source"]) for c in hidden), "claims need hidden asserts"

@@ -1,0 +1,203 @@
+"""Check the built book (`_build/html`) the way a reader meets it.
+
+    python scripts/check_site.py links    # every internal link and #anchor resolves (no network)
+    python scripts/check_site.py browser  # headless Chromium opens every page (see below)
+
+The browser check serves the site on 127.0.0.1, opens every page in headless Chromium and fails
+if a page has a JavaScript error from the book's own assets, an image that did not load, a chapter
+without its Colab link to ``.../blob/<branch>/book/<chapter>.ipynb``, an equation page without
+math markup, or an output cell showing a traceback (cells tagged ``raises-exception`` excepted).
+It saves a screenshot of every page to ``_build/screenshots/`` and prints one line per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import shutil
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import yaml
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+
+
+def book_pages() -> list[Path]:
+    """The HTML pages the table of contents promises, in reading order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [c["file"] for c in part["chapters"]]
+    files += [c["file"] for c in toc.get("chapters", [])]
+    return [HTML / f"{name}.html" for name in files]
+
+
+def check_links() -> list[str]:
+    problems, ids = [], {}
+    pages = sorted(HTML.rglob("*.html"))
+
+    def anchors(path: Path) -> set[str]:
+        if path not in ids:
+            soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+            ids[path] = {tag["id"] for tag in soup.find_all(id=True)}
+            ids[path] |= {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+        return ids[path]
+
+    for page in pages:
+        if "_static" in page.parts or "_sources" in page.parts:
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for a in soup.find_all("a", href=True):
+            href = a["href"]
+            if urlparse(href).scheme or href.startswith(("mailto:", "//", "javascript:")):
+                continue
+            path, fragment = urldefrag(href)
+            target = (page.parent / unquote(path)).resolve() if path else page
+            if target.is_dir():
+                target = target / "index.html"
+            name = page.relative_to(HTML)
+            if not target.exists():
+                problems.append(f"{name}: broken link {href}")
+            elif fragment and target.suffix == ".html" and fragment not in anchors(target):
+                problems.append(f"{name}: missing anchor {href}")
+    for page in book_pages():
+        if not page.exists():
+            problems.append(f"page in _toc.yml was not built: {page.relative_to(HTML)}")
+    return problems
+
+
+def _serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def _driver():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    binary = shutil.which("chromium") or shutil.which("google-chrome") or shutil.which("chrome")
+    if binary:
+        options.binary_location = binary
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1600",
+        "--disable-dev-shm-usage",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver_path = shutil.which("chromedriver")
+    service = Service(driver_path) if driver_path else Service()
+    return webdriver.Chrome(options=options, service=service)
+
+
+PAGE_SCRIPT = """
+const own = (src) => src.startsWith(location.origin);
+const imgs = [...document.images].filter(i => own(i.src));
+const bad = imgs.filter(i => !(i.complete && i.naturalWidth > 0 && i.naturalHeight > 0))
+                .map(i => i.src);
+const math = document.querySelectorAll('.math, mjx-container, .MathJax').length;
+const tracebacks = [...document.querySelectorAll('.cell')]
+  .filter(c => !c.classList.contains('tag_raises-exception'))
+  .filter(c => /Traceback \\(most recent call last\\)|\\w+Error: /.test(
+      [...c.querySelectorAll('.cell_output')].map(o => o.innerText).join('\\n')))
+  .length;
+const colab = [...document.querySelectorAll('a[href*="colab.research.google.com"]')]
+  .map(a => a.href);
+return {images: imgs.length, bad_images: bad, math: math, tracebacks: tracebacks, colab: colab};
+"""
+
+
+def check_browser(math_pages: set[str]) -> list[str]:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].rstrip("/").removeprefix("https://github.com/")
+    branch = config["repository"]["branch"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    server, base = _serve(HTML)
+    driver = _driver()
+    problems = []
+    try:
+        for page in book_pages():
+            rel = page.relative_to(HTML).as_posix()
+            driver.get(f"{base}/{rel}")
+            driver.execute_script("return document.readyState")
+            info = driver.execute_script(PAGE_SCRIPT)
+            errors = [
+                e
+                for e in driver.get_log("browser")
+                if e["level"] == "SEVERE" and base in e.get("message", "")
+            ]
+            shot = SHOTS / (rel.replace("/", "_").removesuffix(".html") + ".png")
+            driver.save_screenshot(str(shot))
+            source = ROOT / rel.replace(".html", ".ipynb")
+            expected = (
+                f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
+                f"{rel.replace('.html', '.ipynb')}"
+            )
+            notes = []
+            if errors:
+                notes.append(f"{len(errors)} JavaScript error(s): {errors[0]['message'][:160]}")
+            if info["bad_images"]:
+                notes.append(f"images not loaded: {info['bad_images'][:3]}")
+            if info["tracebacks"]:
+                notes.append(f"{info['tracebacks']} output cell(s) show a traceback")
+            if source.exists() and expected not in info["colab"]:
+                notes.append(f"Colab link missing or wrong (want {expected}, got {info['colab']})")
+            if Path(rel).stem in math_pages and info["math"] == 0:
+                notes.append("no math markup")
+            status = "FAIL " + "; ".join(notes) if notes else "ok"
+            print(
+                f"{rel}: {info['images']} images, {info['math']} math elements, "
+                f"screenshot {shot.relative_to(ROOT)}: {status}"
+            )
+            problems += [f"{rel}: {n}" for n in notes]
+    finally:
+        driver.quit()
+        server.shutdown()
+    return problems
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("check", choices=["links", "browser"])
+    parser.add_argument(
+        "--math-pages",
+        default="04_loss_math,09_faq",
+        help="comma-separated page stems that must contain equations",
+    )
+    args = parser.parse_args(argv)
+    if not HTML.is_dir():
+        print(f"no built book at {HTML}; run 'jupyter-book build .' first", file=sys.stderr)
+        return 2
+    if args.check == "links":
+        problems = check_links()
+    else:
+        problems = check_browser(set(args.math_pages.split(",")))
+    for problem in problems:
+        print(f"FAIL {problem}", file=sys.stderr)
+    print(f"{args.check}: {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
