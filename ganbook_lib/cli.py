@@ -4,6 +4,7 @@
                   [--seed K] --out DIR
     ganbook sample --run DIR -n N --out FILE.npz [--label C]
     ganbook evaluate --run DIR
+    ganbook bench throughput [--arch tf-tutorial] [--batch 256] [--steps N]
 
 Bad arguments exit with status 2 and one line that says what is accepted.
 """
@@ -78,6 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("evaluate", help="print a run's quality measures as JSON")
     evaluate.add_argument("--run", required=True, help="a directory written by 'ganbook train'")
+
+    bench = sub.add_parser("bench", help="benchmarks")
+    bench_sub = bench.add_subparsers(dest="bench", required=True, parser_class=_Parser)
+    throughput = bench_sub.add_parser(
+        "throughput", help="images/s of GAN.fit vs a plain tf.function step, as JSON"
+    )
+    throughput.add_argument("--arch", choices=["tf-tutorial"], default="tf-tutorial")
+    throughput.add_argument("--batch", type=_positive(int), default=256)
+    throughput.add_argument("--steps", type=_positive(int), default=20)
+    throughput.add_argument("--seed", type=_non_negative_int, default=0)
     return parser
 
 
@@ -118,6 +129,10 @@ def _run(args) -> None:
         print(f"wrote {args.out}: samples {samples.shape} {samples.dtype}")
     elif args.command == "evaluate":
         recipes.print_json(recipes.evaluate_run(args.run))
+    elif args.command == "bench":
+        from .bench import throughput
+
+        recipes.print_json(throughput(args.arch, args.batch, args.steps, seed=args.seed))
 
 
 def _import_tensorflow_quietly() -> None:

@@ -62,6 +62,7 @@ class GAN(keras.Model):
         gradient_penalty_weight: float = 0.0,
         r1_weight: float = 0.0,
         ema_decay: float | None = None,
+        update: str = "alternating",
         **kwargs,
     ):
         """Choose optimizers and the loss family.
@@ -75,6 +76,9 @@ class GAN(keras.Model):
             ema_decay: if set (e.g. 0.999), keep an exponential moving average of the
                 generator's weights, ``ema_generator``, and sample from it (Karras et al., 2018;
                 Yazici et al., 2019). Training itself is unchanged.
+            update: ``"alternating"`` (Goodfellow et al., 2014, Algorithm 1: update D, then G
+                against the updated D) or ``"simultaneous"`` (both from one forward pass, as in
+                the TensorFlow DCGAN tutorial; needs ``d_steps=1``).
         """
         super().compile(**kwargs)
         if isinstance(d_steps, bool) or not isinstance(d_steps, int) or d_steps < 1:
@@ -88,6 +92,11 @@ class GAN(keras.Model):
         self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
         self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
         self.loss_family = get_loss(loss)
+        if update not in ("alternating", "simultaneous"):
+            raise GanbookError(f"update must be 'alternating' or 'simultaneous', got {update!r}")
+        if update == "simultaneous" and d_steps != 1:
+            raise GanbookError(f"update='simultaneous' needs d_steps=1, got {d_steps}")
+        self.update = update
         self.d_steps = d_steps
         self.gradient_penalty_weight = float(gradient_penalty_weight)
         self.r1_weight = float(r1_weight)
@@ -164,35 +173,55 @@ class GAN(keras.Model):
             raise GanbookError("a conditional GAN needs (x, label) batches")
         return x_real, (None if self.num_classes is None else tf.cast(labels, tf.int32))
 
+    def _discriminator_loss(self, x_real, x_fake, labels):
+        d_real = self.discriminator(self._d_inputs(x_real, labels), training=True)
+        d_fake = self.discriminator(self._d_inputs(x_fake, labels), training=True)
+        d_loss = self.loss_family.discriminator(d_real, d_fake)
+        extra = () if labels is None else (labels,)
+        if self.gradient_penalty_weight:
+            gp = gradient_penalty(self.discriminator, x_real, x_fake, *extra)
+            d_loss += self.gradient_penalty_weight * gp
+        if self.r1_weight:
+            d_loss += 0.5 * self.r1_weight * r1_penalty(self.discriminator, x_real, *extra)
+        return d_loss, d_real, d_fake
+
+    def _simultaneous_step(self, x_real, labels):
+        z = self.sample_latent(tf.shape(x_real)[0])
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            x_fake = self.generator(self._g_inputs(z, labels), training=True)
+            d_loss, d_real, d_fake = self._discriminator_loss(x_real, x_fake, labels)
+            g_loss = self.loss_family.generator(d_fake)
+        d_vars, g_vars = self.discriminator.trainable_weights, self.generator.trainable_weights
+        self.d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, d_vars), d_vars))
+        self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, g_vars), g_vars))
+        return g_loss, d_loss, d_real, d_fake
+
     def train_step(self, data):
         x_real, labels = self._unpack(data)
+        if self.update == "simultaneous":
+            g_loss, d_loss, d_real, d_fake = self._simultaneous_step(x_real, labels)
+            return self._record(g_loss, d_loss, d_real, d_fake)
         batch = tf.shape(x_real)[0]
-        family = self.loss_family
         for _ in range(self.d_steps):  # k discriminator updates ...
             z = self.sample_latent(batch)
             with tf.GradientTape() as tape:
                 x_fake = self.generator(self._g_inputs(z, labels), training=True)
-                d_real = self.discriminator(self._d_inputs(x_real, labels), training=True)
-                d_fake = self.discriminator(self._d_inputs(x_fake, labels), training=True)
-                d_loss = family.discriminator(d_real, d_fake)
-                extra = () if labels is None else (labels,)
-                if self.gradient_penalty_weight:
-                    gp = gradient_penalty(self.discriminator, x_real, x_fake, *extra)
-                    d_loss += self.gradient_penalty_weight * gp
-                if self.r1_weight:
-                    d_loss += 0.5 * self.r1_weight * r1_penalty(self.discriminator, x_real, *extra)
+                d_loss, d_real, d_fake = self._discriminator_loss(x_real, x_fake, labels)
             weights = self.discriminator.trainable_weights
             self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, weights), weights))
         z = self.sample_latent(batch)  # ... then one generator update
         with tf.GradientTape() as tape:
             x_fake = self.generator(self._g_inputs(z, labels), training=True)
             d_fake_g = self.discriminator(self._d_inputs(x_fake, labels), training=True)
-            g_loss = family.generator(d_fake_g)
+            g_loss = self.loss_family.generator(d_fake_g)
         weights = self.generator.trainable_weights
         self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, weights), weights))
+        return self._record(g_loss, d_loss, d_real, d_fake)
+
+    def _record(self, g_loss, d_loss, d_real, d_fake):
         if self.ema_generator is not None:
             self._update_ema()
-        show = tf.sigmoid if family.probabilistic else tf.identity
+        show = tf.sigmoid if self.loss_family.probabilistic else tf.identity
         for name, value in (
             ("g_loss", g_loss),
             ("d_loss", d_loss),

@@ -163,3 +163,37 @@ def test_gradient_tape_step_learns():
     assert np.isfinite(float(d_loss)) and np.isfinite(float(g_loss))
     assert any(not np.allclose(a, w.numpy()) for a, w in zip(before, g.trainable_weights))
     assert int(g_opt.iterations) == 20 and int(d_opt.iterations) == 20
+
+
+def test_simultaneous_updates_use_one_forward_pass_and_need_one_d_step():
+    gan = ring_gan(update="simultaneous")
+    history = gan.fit(ring_data(), steps_per_epoch=10, epochs=1, verbose=0)
+    assert int(gan.g_optimizer.iterations) == int(gan.d_optimizer.iterations) == 10
+    assert np.isfinite(history.history["g_loss"][-1])
+    with pytest.raises(GanbookError, match="needs d_steps=1"):
+        ring_gan(update="simultaneous", d_steps=2)
+    with pytest.raises(GanbookError, match="'alternating' or 'simultaneous'"):
+        ring_gan(update="sequential")
+
+
+def test_simultaneous_step_matches_the_from_scratch_step():
+    """GAN(update='simultaneous') is the tutorial's algorithm: same weights after a step."""
+    g = models.mlp_generator(4, 2, 16, 1)
+    d = models.mlp_discriminator(2, 16, 1)
+    g2, d2 = keras.models.clone_model(g), keras.models.clone_model(d)
+    g2.set_weights(g.get_weights())
+    d2.set_weights(d.get_weights())
+    x_real = tf.constant(data.sample_toy("ring", 32, 0))
+    gan = training.GAN(g, d)
+    gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), update="simultaneous")
+    gan.sample_latent = lambda n: tf.ones((n, 4))  # the same z on both sides
+    gan.train_step(x_real)
+    g_opt, d_opt = keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1)
+    original = tf.random.normal
+    try:
+        tf.random.normal = lambda shape, *a, **k: tf.ones(shape)
+        training.gradient_tape_train_step(g2, d2, g_opt, d_opt, x_real, 4)
+    finally:
+        tf.random.normal = original
+    for a, b in zip(g.get_weights() + d.get_weights(), g2.get_weights() + d2.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
