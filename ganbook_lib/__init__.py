@@ -10,6 +10,14 @@ Modules, each with one job:
 - ``metrics``   mode coverage, classifier Fréchet distance and score, memorisation check
 - ``plotting``  image grids, decision surfaces, densities, loss curves, animations
 - ``profile``   the CPU/GPU profile chosen by ``GANBOOK_PROFILE``
+- ``widgets``   notebook helpers: library source, sliders, latent explorer, interpolation
+- ``game``      snapshots of the game (D's surface with G's samples) for chapters 1-2
+- ``theory``    numerical checks of the loss mathematics (chapter 4)
+- ``repair``    layer-by-layer call traces (chapter 5)
+- ``applications`` semi-supervised GAN and tiny video generator (chapter 6)
+- ``diagnostics`` step timing and loss-curve reports (chapter 8)
+- ``dirac``     the Dirac GAN (chapter 9)
+- ``bench``     the throughput benchmark
 - ``cli``       the ``ganbook`` command
 """
 

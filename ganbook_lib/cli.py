@@ -48,6 +48,7 @@ def _non_negative_int(text):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``ganbook`` argument parser (sub-commands train, sample, evaluate, bench)."""
     from .losses import LOSSES
 
     parser = _Parser(prog="ganbook", description="Train, sample and evaluate the book's GANs.")
@@ -154,6 +155,7 @@ def _import_tensorflow_quietly() -> None:
 
 
 def main(argv=None) -> int:
+    """Run the ``ganbook`` command with ``argv``; return the exit status (2 for bad input)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow is imported
     _import_tensorflow_quietly()
     args = build_parser().parse_args(argv)

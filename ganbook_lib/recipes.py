@@ -390,5 +390,6 @@ def evaluate_run(out, gan=None) -> dict:
 
 
 def print_json(obj, stream=sys.stdout) -> None:
+    """Write ``obj`` as indented JSON and a newline."""
     json.dump(obj, stream, indent=2)
     stream.write("\n")
