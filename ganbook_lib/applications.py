@@ -22,6 +22,7 @@ import tensorflow as tf
 from keras import layers
 
 from . import GanbookError
+from .training import TrackedModel
 
 
 def _positive_int(name: str, value, low: int = 1) -> int:
@@ -142,7 +143,7 @@ def feature_matching_loss(features_real, features_fake) -> tf.Tensor:
     return tf.reduce_mean(tf.square(mean_real - tf.reduce_mean(features_fake, axis=0)))
 
 
-class SemiSupervisedGAN(keras.Model):
+class SemiSupervisedGAN(TrackedModel):
     """A semi-supervised GAN: one network is both the classifier and the discriminator.
 
     Each step sees a labelled batch ``(x_lab, y_lab)`` and an unlabelled batch ``x_unl``. The
@@ -189,16 +190,6 @@ class SemiSupervisedGAN(keras.Model):
             name: keras.metrics.Mean(name=name)
             for name in ("supervised_loss", "unsupervised_loss", "g_loss")
         }
-
-    def fit(self, x=None, *args, **kwargs):
-        """``keras.Model.fit``; a ``tf.data.Dataset`` is taken as already shuffled."""
-        if isinstance(x, tf.data.Dataset):
-            kwargs.setdefault("shuffle", False)
-        return super().fit(x, *args, **kwargs)
-
-    @property
-    def metrics(self):
-        return list(getattr(self, "trackers", {}).values())
 
     def call(self, x, training=False):
         return self.classifier(x, training=training)[0]

@@ -31,7 +31,22 @@ from .losses import (
 CHECKPOINT_NAME = "checkpoint.npz"
 
 
-class GAN(keras.Model):
+class TrackedModel(keras.Model):
+    """A keras.Model whose ``metrics`` are its ``trackers`` (a dict of ``keras.metrics.Mean``)
+    and whose ``fit`` takes a ``tf.data.Dataset`` as already shuffled (``make_dataset``
+    shuffles with the run's seed), so Keras does not warn about it."""
+
+    def fit(self, x=None, *args, **kwargs):
+        if isinstance(x, tf.data.Dataset):
+            kwargs.setdefault("shuffle", False)
+        return super().fit(x, *args, **kwargs)
+
+    @property
+    def metrics(self):
+        return list(getattr(self, "trackers", {}).values())
+
+
+class GAN(TrackedModel):
     """A generator and a discriminator trained against each other by ``fit()``.
 
     Args:
@@ -110,17 +125,6 @@ class GAN(keras.Model):
         self.trackers = {
             name: keras.metrics.Mean(name=name) for name in ("g_loss", "d_loss", "D_real", "D_fake")
         }
-
-    def fit(self, x=None, *args, **kwargs):
-        """``keras.Model.fit``; a ``tf.data.Dataset`` is taken as already shuffled
-        (``make_dataset`` shuffles with the run's seed), so Keras does not warn about it."""
-        if isinstance(x, tf.data.Dataset):
-            kwargs.setdefault("shuffle", False)
-        return super().fit(x, *args, **kwargs)
-
-    @property
-    def metrics(self):
-        return list(getattr(self, "trackers", {}).values())
 
     @property
     def step(self) -> int:
