@@ -53,13 +53,20 @@ class Recipe:
     width: int = 32  # DCGAN base width (images)
     steps: int = 5000
     log_every: int = 200
+    arch: str = "dcgan"  # images: "dcgan" (this library's) or "tf-tutorial" (28x28x1 only)
+    update: str = "alternating"  # or "simultaneous" (see GAN.compile)
+    cosine_decay: bool = False  # anneal the learning rates to 0 over the training budget
+    d_lr: float | None = None  # the discriminator's learning rate, if not ``lr`` (TTUR)
 
 
 RECIPES = {
     "gaussian_1d": Recipe("toy", latent_dim=4, batch_size=256, lr=1e-3, hidden=64, steps=3000),
     "bimodal_1d": Recipe("toy", latent_dim=4, batch_size=256, lr=1e-3, hidden=64, steps=4000),
-    "ring": Recipe("toy", latent_dim=8, batch_size=256, lr=1e-3, steps=8000),
-    "grid": Recipe("toy", latent_dim=8, batch_size=512, lr=1e-3, hidden=256, steps=8000),
+    # The 2-D mixtures: a 2-D latent (the data's own dimension) and learning rates annealed to 0
+    # over the budget, so the generator settles and its samples tighten onto the modes. With a
+    # wider latent or a constant rate, runs lost modes or left more samples between them.
+    "ring": Recipe("toy", latent_dim=2, batch_size=256, lr=1e-3, cosine_decay=True, steps=20000),
+    "grid": Recipe("toy", latent_dim=2, batch_size=256, lr=1e-3, cosine_decay=True, steps=20000),
     "mnist5k": Recipe(
         "image", latent_dim=64, batch_size=64, lr=5e-4, width=32, ema_decay=0.999, steps=3000
     ),
@@ -67,6 +74,19 @@ RECIPES = {
     "mnist": Recipe("image", latent_dim=64, batch_size=128, lr=2e-4, width=64, steps=20000),
     "fashion_mnist": Recipe("image", latent_dim=64, batch_size=128, lr=2e-4, width=64, steps=20000),
 }
+# The official TensorFlow DCGAN tutorial's recipe (tensorflow2024dcgan): its architecture,
+# Adam(1e-4) with Keras' default betas, batch 256, both networks updated from one forward pass.
+# Not a recommendation: the benchmarks train it beside the library's recipe.
+TF_TUTORIAL_RECIPE = Recipe(
+    "image",
+    latent_dim=100,
+    batch_size=256,
+    lr=1e-4,
+    beta_1=0.9,
+    arch="tf-tutorial",
+    update="simultaneous",
+    steps=12000,
+)
 # For a user's own folder of images or .npy file.
 USER_IMAGES_RECIPE = Recipe("image", latent_dim=64, batch_size=64, lr=2e-4, width=32, steps=4000)
 
@@ -132,7 +152,14 @@ def build_gan(recipe: Recipe, info: dict, seed: int = 0):
     """A compiled :class:`~ganbook_lib.training.GAN` for ``recipe`` and data ``info``."""
     import keras
 
-    from .models import dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator
+    from .models import (
+        dcgan_discriminator,
+        dcgan_generator,
+        mlp_discriminator,
+        mlp_generator,
+        tutorial_discriminator,
+        tutorial_generator,
+    )
     from .training import GAN
 
     num_classes = info.get("num_classes")
@@ -140,23 +167,32 @@ def build_gan(recipe: Recipe, info: dict, seed: int = 0):
         dim = info["dim"]
         generator = mlp_generator(recipe.latent_dim, dim, recipe.hidden, recipe.depth)
         discriminator = mlp_discriminator(dim, recipe.hidden, recipe.depth)
+    elif recipe.arch == "tf-tutorial":
+        if list(info["image_shape"]) != [28, 28, 1] or num_classes:
+            raise GanbookError(
+                "the tf-tutorial architecture takes unconditional 28x28x1 images, "
+                f"not {info['image_shape']}" + (" with labels" if num_classes else "")
+            )
+        generator = tutorial_generator(recipe.latent_dim)
+        discriminator = tutorial_discriminator()
     else:
         side, _, channels = info["image_shape"]
         generator = dcgan_generator(side, channels, recipe.latent_dim, recipe.width, num_classes)
         discriminator = dcgan_discriminator(side, channels, recipe.width, num_classes)
     gan = GAN(generator, discriminator, recipe.latent_dim, num_classes, seed=seed)
 
-    def adam():
-        return keras.optimizers.Adam(recipe.lr, beta_1=recipe.beta_1, beta_2=recipe.beta_2)
+    def adam(lr):
+        return keras.optimizers.Adam(lr, beta_1=recipe.beta_1, beta_2=recipe.beta_2)
 
     gan.compile(
-        adam(),
-        adam(),
+        adam(recipe.lr),
+        adam(recipe.d_lr or recipe.lr),
         loss=recipe.loss,
         d_steps=recipe.d_steps,
         gradient_penalty_weight=recipe.gradient_penalty_weight,
         r1_weight=recipe.r1_weight,
         ema_decay=recipe.ema_decay,
+        update=recipe.update,
     )
     return gan
 
@@ -199,15 +235,26 @@ def train_run(
     steps: int | None = None,
     seed: int = 0,
     verbose: int = 1,
+    recipe: Recipe | None = None,
+    callbacks: list | None = None,
 ) -> dict:
     """Train the recommended recipe for ``data`` and write a run directory ``out``.
 
     ``seconds`` bounds the wall time of the training loop; ``steps`` the number of generator
     steps; with neither, the recipe's default length is used. If ``out`` already holds a run,
     training resumes from its checkpoint (same data, conditioning and loss required).
-    Returns the run's summary (also in ``out/run.json``).
+    ``recipe`` replaces the recommended one (the benchmarks train the TensorFlow tutorial's
+    recipe this way); ``callbacks`` are extra Keras callbacks for ``fit()``. Returns the run's
+    summary (also in ``out/run.json``).
     """
-    from .training import GANCheckpoint, LossLog, NonFiniteGuard, StepLimit, TimeLimit
+    from .training import (
+        CosineDecay,
+        GANCheckpoint,
+        LossLog,
+        NonFiniteGuard,
+        StepLimit,
+        TimeLimit,
+    )
 
     seconds = _check_positive("--seconds", seconds)
     steps = _check_positive("--steps", steps, int)
@@ -230,9 +277,12 @@ def train_run(
         if loss is not None and previous["loss"] != loss:
             raise GanbookError(f"{out} holds a run with loss {previous['loss']!r}, not {loss!r}")
         loss, seed = previous["loss"], previous["seed"]
+        recipe = Recipe(**previous["recipe"])
+    elif recipe is not None and loss is not None:
+        raise GanbookError("give a recipe or a loss, not both (a recipe names its loss)")
 
     set_seed(seed)
-    recipe = recipe_for(data, loss)
+    recipe = recipe or recipe_for(data, loss)
     x, labels, info = load_training_data(data, conditional, seed)
     if info["kind"] == "toy":
         info["dim"] = int(x.shape[1])
@@ -252,6 +302,7 @@ def train_run(
     }
     dataset = make_dataset(x, labels, recipe.batch_size, seed=seed + start_step)
     target = gan.step + (steps or (10**9 if seconds else recipe.steps))
+    extra = list(callbacks or [])
     callbacks = [
         StepLimit(target),
         NonFiniteGuard(),
@@ -260,6 +311,11 @@ def train_run(
     ]
     if seconds:
         callbacks.append(TimeLimit(seconds))
+    if recipe.cosine_decay:
+        # first in the list, so its on_train_end restores the rates before the checkpoint is saved
+        callbacks.insert(
+            0, CosineDecay(steps=None if seconds else target - gan.step, seconds=seconds)
+        )
     epoch0 = math.ceil(start_step / recipe.log_every)  # a partial epoch counts as one
     epochs = epoch0 + math.ceil((target - gan.step) / recipe.log_every)
     started = time.perf_counter()
@@ -268,12 +324,12 @@ def train_run(
         steps_per_epoch=recipe.log_every,
         epochs=epochs,
         initial_epoch=epoch0,
-        callbacks=callbacks,
+        callbacks=callbacks + extra,
         verbose=verbose,
     )
     run["seconds_trained"] += time.perf_counter() - started
     run["step"] = gan.step
-    guard = callbacks[1]
+    guard = next(c for c in callbacks if isinstance(c, NonFiniteGuard))
     run["stopped"] = guard.message
     _write_json(out / RUN_FILE, run)
     save_run_samples(gan, run, out / "samples.png")

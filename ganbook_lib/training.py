@@ -341,6 +341,54 @@ class StepLimit(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+class CosineDecay(keras.callbacks.Callback):
+    """Anneal both optimizers' learning rates from their starting value to ``final`` times it,
+    along a half cosine over this ``fit()`` call's budget: ``steps`` generator steps, or
+    ``seconds`` of wall time, whichever runs out first (Loshchilov & Hutter, 2017).
+
+    A GAN trained at a constant rate keeps circling its equilibrium; lowering the rate at the
+    end lets the generator settle, so its samples sit tighter on the data. With a time budget
+    the schedule follows the clock, because the step count is not known in advance.
+    """
+
+    def __init__(self, steps: int | None = None, seconds: float | None = None, final=0.0):
+        super().__init__()
+        if steps is None and seconds is None:
+            raise GanbookError("CosineDecay needs steps or seconds (the training budget)")
+        for name, value in (("steps", steps), ("seconds", seconds)):
+            if value is not None and not (
+                isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+            ):
+                raise GanbookError(f"{name} must be a positive number, got {value!r}")
+        if not (isinstance(final, (int, float)) and 0 <= final <= 1):
+            raise GanbookError(f"final must be a number in [0, 1], got {final!r}")
+        self.steps, self.seconds, self.final = steps, seconds, float(final)
+
+    def on_train_begin(self, logs=None):
+        self.start_time = time.perf_counter()
+        self.start_step = self.model.step
+        self.optimizers = [self.model.g_optimizer, self.model.d_optimizer]
+        self.base = [float(np.asarray(o.learning_rate)) for o in self.optimizers]
+
+    def progress(self) -> float:
+        """Fraction of the budget used, in [0, 1]."""
+        done = 0.0
+        if self.steps:
+            done = (self.model.step - self.start_step) / self.steps
+        if self.seconds:
+            done = max(done, (time.perf_counter() - self.start_time) / self.seconds)
+        return min(max(done, 0.0), 1.0)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        factor = self.final + (1 - self.final) * 0.5 * (1 + math.cos(math.pi * self.progress()))
+        for optimizer, base in zip(self.optimizers, self.base):
+            optimizer.learning_rate.assign(base * factor)
+
+    def on_train_end(self, logs=None):
+        for optimizer, base in zip(self.optimizers, self.base):
+            optimizer.learning_rate.assign(base)  # a resumed or continued run starts afresh
+
+
 class NonFiniteGuard(keras.callbacks.Callback):
     """Stop training with a clear message as soon as a loss becomes NaN or infinite.
 

@@ -133,3 +133,28 @@ def test_ring_recipe_covers_the_modes(tmp_path):
     run = recipes.train_run("ring", tmp_path / "ring", steps=6000, seed=3, verbose=0)
     assert run["metrics"]["modes"] >= 7
     assert run["metrics"]["high_quality"] > 0.85
+
+
+def test_the_tf_tutorial_recipe_builds_the_tutorials_models():
+    info = {"kind": "image", "image_shape": [28, 28, 1], "num_classes": None}
+    gan = recipes.build_gan(recipes.TF_TUTORIAL_RECIPE, info)
+    assert gan.generator.name == "tutorial_generator"
+    assert gan.discriminator.name == "tutorial_discriminator"
+    assert gan.update == "simultaneous" and gan.latent_dim == 100
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-4)
+    with pytest.raises(GanbookError, match="28x28x1"):
+        recipes.build_gan(recipes.TF_TUTORIAL_RECIPE, {**info, "image_shape": [32, 32, 3]})
+    with pytest.raises(GanbookError, match="recipe or a loss"):
+        recipes.train_run("mnist5k", "unused", loss="hinge", recipe=recipes.TF_TUTORIAL_RECIPE)
+
+
+def test_a_run_with_cosine_decay_saves_its_starting_learning_rate(tmp_path):
+    """The checkpoint keeps the recipe's rate, not the annealed one, so a resumed run trains."""
+    import dataclasses
+
+    recipe = dataclasses.replace(recipes.RECIPES["ring"], cosine_decay=True, log_every=50)
+    run = recipes.train_run("ring", tmp_path / "r", steps=100, seed=0, verbose=0, recipe=recipe)
+    assert run["recipe"]["cosine_decay"] is True
+    gan, _ = recipes.load_run(tmp_path / "r")
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(recipe.lr)
+    assert gan.step == 100

@@ -197,3 +197,25 @@ def test_simultaneous_step_matches_the_from_scratch_step():
         tf.random.normal = original
     for a, b in zip(g.get_weights() + d.get_weights(), g2.get_weights() + d2.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_cosine_decay_follows_a_half_cosine_and_restores_the_rates():
+    gan = ring_gan()
+    seen = []
+
+    class Record(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            seen.append(float(np.asarray(gan.d_optimizer.learning_rate)))
+
+    decay = training.CosineDecay(steps=10, final=0.1)
+    gan.fit(ring_data(), steps_per_epoch=10, epochs=1, callbacks=[decay, Record()], verbose=0)
+    # batch i begins after i steps: factor = 0.1 + 0.9 * (1 + cos(pi * i / 10)) / 2
+    expected = [1e-3 * (0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * i / 10))) for i in range(10)]
+    np.testing.assert_allclose(seen, expected, rtol=1e-5)
+    assert float(np.asarray(gan.g_optimizer.learning_rate)) == pytest.approx(1e-3)
+    with pytest.raises(GanbookError, match="steps or seconds"):
+        training.CosineDecay()
+    with pytest.raises(GanbookError, match="final"):
+        training.CosineDecay(steps=5, final=2)
+    with pytest.raises(GanbookError, match="seconds must be a positive"):
+        training.CosineDecay(seconds=-1)
