@@ -117,10 +117,13 @@ const imgs = [...document.images].filter(i => own(i.src));
 const bad = imgs.filter(i => !(i.complete && i.naturalWidth > 0 && i.naturalHeight > 0))
                 .map(i => i.src);
 const math = document.querySelectorAll('.math, mjx-container, .MathJax').length;
+// an error output (myst-nb renders it as .output.traceback) or a printed Python traceback;
+// a cell that prints an exception's one-line message on purpose is not a traceback
 const tracebacks = [...document.querySelectorAll('.cell')]
   .filter(c => !c.classList.contains('tag_raises-exception'))
-  .filter(c => /Traceback \\(most recent call last\\)|\\w+Error: /.test(
-      [...c.querySelectorAll('.cell_output')].map(o => o.innerText).join('\\n')))
+  .filter(c => c.querySelector('.cell_output .traceback')
+      || /Traceback \\(most recent call last\\)/.test(
+        [...c.querySelectorAll('.cell_output')].map(o => o.innerText).join('\\n')))
   .length;
 const colab = [...document.querySelectorAll('a[href*="colab.research.google.com"]')]
   .map(a => a.href);
