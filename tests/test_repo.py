@@ -49,6 +49,10 @@ def test_ci_runs_the_readme_commands():
     ci = (ROOT / ".ci" / "run").read_text()
     for command in commands:
         assert command in ci
+    # every stage gates: set -e is on and no stage's status is swallowed
+    assert "set -euo pipefail" in ci and "|| true" not in ci and "status=$?" not in ci
+    for stage in ("benchmarks/run.py --quick", "check_site.py links", "check_site.py browser"):
+        assert stage in ci
 
 
 def test_requirements_pin_exact_versions():

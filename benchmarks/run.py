@@ -1,0 +1,335 @@
+"""The benchmark suite: the library's recipes against the targets of the book's appendix.
+
+    python benchmarks/run.py                 # the full suite (about 25 minutes on 2 CPU cores)
+    python benchmarks/run.py --quick         # CI's short version (about 4 minutes)
+    python benchmarks/run.py --only ring grid --seeds 0 1 2
+
+It trains each dataset's recipe through ``recipes.train_run`` (what ``ganbook train`` runs),
+measures quality at several points of the time budget, times the training step against a plain
+``tf.function`` step, times every chapter, writes the results as JSON, regenerates the appendix
+(``benchmarks/report.py``), and exits 1 when a target is missed (by a clear margin in quick mode,
+whose budgets are shorter).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+
+# Training budgets (seconds) and where along them quality is measured.
+BUDGETS = {
+    "full": {"ring": 60, "grid": 60, "mnist5k": 120},
+    "quick": {"ring": 20, "grid": 30, "mnist5k": 60},
+}
+MARKS = {
+    "ring": (5, 10, 20, 30, 45, 60),
+    "grid": (5, 10, 20, 30, 45, 60),
+    "mnist5k": (15, 30, 60, 90, 120),
+}
+
+# The targets (issue 5), checked on the full suite's budgets.
+# Quick mode (CI) trains for a third to a half of the time and checks looser bounds, so that it
+# fails only on a clear miss or a regression: on the 2-D mixtures a clear miss of the targets;
+# on the digits, where the full-budget targets are not met yet (see the appendix), a clear
+# regression from what the recipe reaches in 60 s (FD about 17x real, score 0.7 of real).
+TARGETS = {
+    "full": {
+        "ring_modes": 8,
+        "grid_modes": 25,
+        "toy_high_quality": 0.95,
+        "fd_ratio": 3.0,
+        "score_ratio": 0.90,
+        "classes": 10,
+        "throughput_ratio": 0.95,
+        "chapter_seconds": 180,
+        "book_seconds": 900,
+    },
+    "quick": {
+        "ring_modes": 7,
+        "grid_modes": 23,
+        "toy_high_quality": 0.80,
+        "fd_ratio": 30.0,
+        "score_ratio": 0.55,
+        "classes": 10,
+        "throughput_ratio": 0.85,
+    },
+}
+
+
+def _snapshot_callback(marks):
+    import keras
+
+    class QualitySnapshots(keras.callbacks.Callback):
+        """Copy the sampling generator's weights each time training passes a time mark."""
+
+        def on_train_begin(self, logs=None):
+            self.start, self.pending, self.taken = time.perf_counter(), list(marks), []
+
+        def _take(self, mark):
+            gan = self.model
+            net = gan.ema_generator or gan.generator
+            self.taken.append((mark, gan.step, [w.copy() for w in net.get_weights()]))
+
+        def on_train_batch_end(self, batch, logs=None):
+            elapsed = time.perf_counter() - self.start
+            while self.pending and elapsed >= self.pending[0]:
+                self._take(self.pending.pop(0))
+
+        def on_train_end(self, logs=None):
+            if self.pending:  # the time limit stops a hair before the last mark
+                self._take(self.pending.pop(0))
+
+    return QualitySnapshots()
+
+
+def _measure(gan, data: str, kind: str) -> dict:
+    """The metrics of ``ganbook evaluate`` for the GAN as it is now."""
+    from ganbook_lib import data as gdata
+    from ganbook_lib import metrics
+
+    if kind == "toy":
+        mixture = gdata.toy_mixture(data)
+        samples = gan.generate(2500, seed=12345)
+        result = metrics.mode_coverage(samples, mixture.means, mixture.stds[0])
+        result.pop("counts", None)
+        return result
+    classifier = metrics.digit_classifier(data)
+    x_train, _ = gdata.load_images(data, "train")
+    samples = gan.generate(1000, seed=12345)
+    probs = classifier.probabilities(samples)
+    return {
+        "frechet_distance": metrics.classifier_frechet_distance(samples, x_train, classifier),
+        "classifier_score": metrics.classifier_score(samples, classifier),
+        "classes_present": len(set(probs.argmax(1).tolist())),
+    }
+
+
+def train_and_measure(data: str, seconds: float, seed: int, marks, recipe=None) -> dict:
+    """One run: train for ``seconds`` and measure quality at each of ``marks``."""
+    from ganbook_lib import recipes
+
+    snapshots = _snapshot_callback([m for m in marks if m <= seconds])
+    with tempfile.TemporaryDirectory() as out:
+        run = recipes.train_run(
+            data,
+            out,
+            seconds=seconds,
+            seed=seed,
+            verbose=0,
+            recipe=recipe,
+            callbacks=[snapshots],
+        )
+        gan, _ = recipes.load_run(out)
+    kind = run["kind"]
+    net = gan.ema_generator or gan.generator
+    curve = []
+    for mark, step, weights in snapshots.taken:
+        net.set_weights(weights)
+        curve.append({"seconds": mark, "step": step, **_measure(gan, data, kind)})
+    final = run["metrics"]
+    final.pop("counts", None)
+    final.pop("class_histogram", None)
+    return {
+        "data": data,
+        "seed": seed,
+        "seconds": seconds,
+        "steps": run["step"],
+        "final": final,
+        "curve": curve,
+    }
+
+
+def real_reference(data: str = "mnist5k") -> dict:
+    """The real digits' own numbers: 1,000 held-out digits against the 4,000 training digits,
+    the same sample sizes as the generated digits are measured with."""
+    from ganbook_lib import data as gdata
+    from ganbook_lib import metrics
+
+    classifier = metrics.digit_classifier(data)
+    x_train, _ = gdata.load_images(data, "train")
+    x_test, _ = gdata.load_images(data, "test")
+    return {
+        "frechet_distance": metrics.classifier_frechet_distance(x_test, x_train, classifier),
+        "classifier_score": metrics.classifier_score(x_test, classifier),
+        "classifier_accuracy": classifier.test_accuracy,
+    }
+
+
+def chapter_times() -> list[dict]:
+    """Each chapter run top to bottom under nbval, one fresh process each, timed."""
+    rows = []
+    for notebook in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb")):
+        start = time.perf_counter()
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--nbval-lax",
+                str(notebook.relative_to(ROOT)),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        rows.append(
+            {
+                "chapter": notebook.stem,
+                "seconds": round(time.perf_counter() - start, 1),
+                "passed": result.returncode == 0,
+            }
+        )
+        print(f"  {notebook.stem}: {rows[-1]['seconds']} s", flush=True)
+    return rows
+
+
+def check(results: dict, mode: str) -> list[str]:
+    """The targets missed, one line each (empty when all are met)."""
+    t, missed = TARGETS[mode], []
+    for data in ("ring", "grid"):
+        runs = results.get(data, [])
+        for r in runs:
+            if r["final"]["modes"] < t[f"{data}_modes"]:
+                missed.append(
+                    f"{data} seed {r['seed']}: {r['final']['modes']} modes < {t[f'{data}_modes']}"
+                )
+        if runs:
+            mean_hq = sum(r["final"]["high_quality"] for r in runs) / len(runs)
+            if mean_hq < t["toy_high_quality"]:
+                missed.append(
+                    f"{data}: mean high-quality share {mean_hq:.3f} < {t['toy_high_quality']}"
+                )
+    real = results.get("mnist5k_real")
+    for r in results.get("mnist5k", []):
+        f = r["final"]
+        if f["frechet_distance"] > t["fd_ratio"] * real["frechet_distance"]:
+            missed.append(
+                f"mnist5k seed {r['seed']}: FD {f['frechet_distance']:.2f} > "
+                f"{t['fd_ratio']} x real {real['frechet_distance']:.2f}"
+            )
+        if f["classifier_score"] < t["score_ratio"] * real["classifier_score"]:
+            missed.append(
+                f"mnist5k seed {r['seed']}: score {f['classifier_score']:.2f} < "
+                f"{t['score_ratio']} x real {real['classifier_score']:.2f}"
+            )
+        if f["classes_present"] < t["classes"]:
+            missed.append(f"mnist5k seed {r['seed']}: {f['classes_present']} classes")
+    tp = results.get("throughput")
+    if tp and tp["ratio"] < t["throughput_ratio"]:
+        missed.append(f"throughput ratio {tp['ratio']} < {t['throughput_ratio']}")
+    chapters = results.get("chapters")
+    if chapters and "chapter_seconds" in t:
+        for row in chapters:
+            if not row["passed"] or row["seconds"] > t["chapter_seconds"]:
+                missed.append(
+                    f"chapter {row['chapter']}: {row['seconds']} s, passed={row['passed']}"
+                )
+        total = sum(row["seconds"] for row in chapters)
+        if total > t["book_seconds"]:
+            missed.append(f"the whole book took {total:.0f} s > {t['book_seconds']} s")
+    return missed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="CI's short version")
+    parser.add_argument("--seeds", type=int, nargs="+", help="default: 0 1 2 (quick: 0)")
+    parts = ("ring", "grid", "mnist5k", "tf-tutorial", "throughput", "chapters")
+    parser.add_argument("--only", nargs="+", choices=parts, default=None)
+    parser.add_argument("--out", help="results JSON (default: benchmarks/results/MODE.json)")
+    parser.add_argument("--no-report", action="store_true", help="do not rewrite the appendix")
+    args = parser.parse_args(argv)
+    mode = "quick" if args.quick else "full"
+    seeds = args.seeds or ([0] if args.quick else [0, 1, 2])
+    only = set(args.only or (parts[:3] + ("throughput",) if args.quick else parts))
+    out = Path(args.out) if args.out else RESULTS / f"{mode}.json"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+    from ganbook_lib import bench, recipes
+
+    budgets = BUDGETS[mode]
+    # --only updates those parts of an existing results file and keeps the rest
+    results = json.loads(out.read_text()) if args.only and out.is_file() else {}
+    results.update(
+        {
+            "mode": mode,
+            "seeds": seeds,
+            "budgets": budgets,
+            "machine": {
+                "cpus": os.cpu_count(),
+                "processor": platform.processor() or platform.machine(),
+                "python": platform.python_version(),
+            },
+            "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        }
+    )
+    import dataclasses
+
+    import tensorflow as tf
+
+    results["machine"]["tensorflow"] = tf.__version__
+    results["recipes"] = {
+        name: dataclasses.asdict(recipe)
+        for name, recipe in (
+            *((data, recipes.RECIPES[data]) for data in ("ring", "grid", "mnist5k")),
+            ("tf-tutorial", recipes.TF_TUTORIAL_RECIPE),
+        )
+    }
+    for data in ("ring", "grid", "mnist5k"):
+        if data in only:
+            results[data] = []
+            for seed in seeds:
+                print(f"{data}, seed {seed}, {budgets[data]} s ...", flush=True)
+                results[data].append(train_and_measure(data, budgets[data], seed, MARKS[data]))
+                print(f"  {json.dumps(results[data][-1]['final'])}", flush=True)
+    if only & {"mnist5k", "tf-tutorial"}:
+        results["mnist5k_real"] = real_reference()
+    if "tf-tutorial" in only:
+        results["tf_tutorial"] = []
+        for seed in seeds:
+            print(f"TensorFlow tutorial recipe on mnist5k, seed {seed} ...", flush=True)
+            results["tf_tutorial"].append(
+                train_and_measure(
+                    "mnist5k",
+                    budgets["mnist5k"],
+                    seed,
+                    MARKS["mnist5k"],
+                    recipe=recipes.TF_TUTORIAL_RECIPE,
+                )
+            )
+    if "throughput" in only:
+        print("throughput ...", flush=True)
+        results["throughput"] = bench.throughput("tf-tutorial", 256, 20 if args.quick else 60)
+    if "chapters" in only:
+        print("chapters ...", flush=True)
+        results["chapters"] = chapter_times()
+    results["missed"] = check(results, mode)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(results, indent=1) + "\n")
+    os.replace(tmp, out)
+    print(f"wrote {out}")
+    if not args.no_report and mode == "full":
+        from report import write_report
+
+        print(f"wrote {write_report(results)}")
+    for line in results["missed"]:
+        print(f"MISSED: {line}")
+    return 1 if results["missed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""The benchmark suite's target checks and the appendix it generates."""
+
+import copy
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load(name):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return module
+
+
+def toy(data, seed, modes, hq):
+    n = 25 if data == "grid" else 8
+    final = {"modes": modes, "n_modes": n, "high_quality": hq}
+    return {
+        "data": data,
+        "seed": seed,
+        "seconds": 60,
+        "steps": 9000,
+        "final": final,
+        "curve": [{"seconds": 30, "step": 4500, **final}, {"seconds": 60, "step": 9000, **final}],
+    }
+
+
+def digits(seed, fd, score, classes=10):
+    final = {"frechet_distance": fd, "classifier_score": score, "classes_present": classes}
+    return {
+        "data": "mnist5k",
+        "seed": seed,
+        "seconds": 120,
+        "steps": 3000,
+        "final": final,
+        "curve": [{"seconds": 120, "step": 3000, **final}],
+    }
+
+
+PASSING = {
+    "mode": "full",
+    "seeds": [0, 1],
+    "budgets": {"ring": 60, "grid": 60, "mnist5k": 120},
+    "machine": {"cpus": 2, "processor": "x86_64", "python": "3.11.7", "tensorflow": "2.21.0"},
+    "started": "2026-11-28 12:00:00",
+    "ring": [toy("ring", 0, 8, 0.97), toy("ring", 1, 8, 0.96)],
+    "grid": [toy("grid", 0, 25, 0.96), toy("grid", 1, 25, 0.95)],
+    "mnist5k_real": {"frechet_distance": 1.2, "classifier_score": 9.3, "classifier_accuracy": 0.97},
+    "mnist5k": [digits(0, 3.0, 8.6), digits(1, 3.5, 8.5)],
+    "tf_tutorial": [digits(0, 40.0, 4.0, 9)],
+    "throughput": {
+        "arch": "tf-tutorial",
+        "batch": 256,
+        "steps": 40,
+        "images_per_s": 1000.0,
+        "plain_images_per_s": 1010.0,
+        "ratio": 0.99,
+        "step_gflop": 50.0,
+        "matmul_gflop_per_s": 100.0,
+        "fraction_of_matmul_peak": 0.4,
+    },
+    "chapters": [{"chapter": "01_background", "seconds": 30.0, "passed": True}],
+}
+
+
+def test_the_targets_pass_when_met_and_name_each_miss():
+    run = load("run")
+    assert run.check(PASSING, "full") == []
+    failing = copy.deepcopy(PASSING)
+    failing["grid"][1]["final"]["modes"] = 24
+    failing["ring"][0]["final"]["high_quality"] = 0.80  # ring mean 0.88 < 0.95
+    failing["mnist5k"][0]["final"]["frechet_distance"] = 3.7  # > 3 x 1.2
+    failing["mnist5k"][1]["final"]["classifier_score"] = 8.3  # < 0.9 x 9.3
+    failing["throughput"]["ratio"] = 0.9
+    failing["chapters"][0]["seconds"] = 200
+    missed = run.check(failing, "full")
+    assert len(missed) == 6, missed
+    assert any("grid seed 1: 24 modes" in m for m in missed)
+    assert any("ring: mean high-quality share 0.880" in m for m in missed)
+    assert any("FD 3.70 > 3.0 x real 1.20" in m for m in missed)
+    assert any("score 8.30 < 0.9 x real 9.30" in m for m in missed)
+    # quick mode has looser bounds: the same numbers miss fewer of them
+    assert len(run.check(failing, "quick")) < len(missed)
+
+
+def test_the_appendix_is_generated_from_the_results(tmp_path, monkeypatch):
+    import dataclasses
+
+    from ganbook_lib import recipes
+
+    report = load("report")
+    monkeypatch.setattr(report, "FIGURES", tmp_path / "figures")
+    results = {
+        **PASSING,
+        "recipes": {
+            "grid": dataclasses.asdict(recipes.RECIPES["grid"]),
+            "tf-tutorial": dataclasses.asdict(recipes.TF_TUTORIAL_RECIPE),
+        },
+    }
+    page = report.write_report(results, tmp_path / "appendix.md")
+    text = page.read_text()
+    assert text.startswith("# Appendix: Benchmarks")
+    assert "| this book, seed 0 | 8 / 8 | 97.0% |" in text
+    assert "| **this book, mean of 2** | **25.0 / 25** | **95.5%** |" in text
+    assert "| PacGAN4 {cite}`lin2018pacgan` | 24.8 / 25 | 93.6% | published |" in text
+    assert "| this book | 0 | 3000 | 3.00 | 2.5 | 8.60 | 0.92 | 10 |" in text
+    assert "| `GAN.fit` | 1000 | 0.990 | 40.0% |" in text
+    assert "All targets above were met" in text
+    assert (
+        "| grid | 2 | 256 | 0.001 |  | 0.5 | nonsaturating | alternating | yes |  | MLP 3x128 |"
+        in text
+    )
+    assert "| tf-tutorial | 100 | 256 | 0.0001 |  | 0.9 | nonsaturating | simultaneous |" in text
+    assert (tmp_path / "figures" / "quality_over_time.png").stat().st_size > 10_000
+
+
+def test_committed_appendix_matches_the_committed_results(tmp_path, monkeypatch):
+    results = ROOT / "benchmarks" / "results" / "full.json"
+    if not results.is_file():
+        pytest.skip("no full benchmark results committed yet")
+    report = load("report")
+    monkeypatch.setattr(report, "FIGURES", tmp_path)
+    page = report.write_report(json.loads(results.read_text()), tmp_path / "appendix.md")
+    assert page.read_text() == report.PAGE.read_text(), (
+        "book/appendix_benchmarks.md is out of date: run python benchmarks/report.py"
+    )
+
+
+def test_cited_keys_exist_in_the_bibliography():
+    report = load("report")
+    bib = (ROOT / "references.bib").read_text()
+    keys = {key for rows in report.PUBLISHED.values() for *_, key in rows}
+    keys |= {"srivastava2017veegan", "heusel2017fid", "salimans2016improved", "tensorflow2024dcgan"}
+    for key in keys:
+        assert f"{{{key}," in bib, key
