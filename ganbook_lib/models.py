@@ -1,6 +1,7 @@
 """Generators and discriminators. Every discriminator returns logits (no sigmoid).
 
-- :func:`mlp_generator`, :func:`mlp_discriminator`: small fully connected nets for 1-D/2-D toy data.
+- :func:`mlp_generator`, :func:`mlp_discriminator`: small fully connected nets for 1-D/2-D toy data
+  (``num_classes`` makes them conditional too).
 - :func:`dcgan_generator`, :func:`dcgan_discriminator`: DCGAN-style convolutional nets for square
   images of side 8, 16, 28, 32 or 64 with 1 or 3 channels; pass ``num_classes`` for the
   class-conditional variants (label embedding in G, projection in D).
@@ -30,25 +31,49 @@ def _check_int(name: str, value, low: int = 1) -> int:
 
 # ----------------------------------------------------------------------------- toy MLPs
 def mlp_generator(
-    latent_dim: int = 8, output_dim: int = 2, hidden: int = 128, depth: int = 3
+    latent_dim: int = 8,
+    output_dim: int = 2,
+    hidden: int = 128,
+    depth: int = 3,
+    num_classes: int | None = None,
 ) -> keras.Model:
-    """``z -> x``: ``depth`` hidden ReLU layers of width ``hidden``, then a linear output."""
+    """``z -> x``: ``depth`` hidden ReLU layers of width ``hidden``, then a linear output.
+
+    With ``num_classes``, the model takes ``[z, label]`` and concatenates a learned label
+    embedding to ``z``.
+    """
     _check_int("latent_dim", latent_dim)
     _check_int("output_dim", output_dim)
     z = keras.Input((latent_dim,), name="z")
-    h = z
+    h, inputs = z, z
+    if num_classes is not None:
+        label = keras.Input((), dtype="int32", name="label")
+        embedded = layers.Embedding(_check_int("num_classes", num_classes, 2), 8)(label)
+        h, inputs = layers.Concatenate()([z, embedded]), [z, label]
     for _ in range(_check_int("depth", depth)):
         h = layers.Dense(_check_int("hidden", hidden), activation="relu")(h)
-    return keras.Model(z, layers.Dense(output_dim)(h), name="mlp_generator")
+    return keras.Model(inputs, layers.Dense(output_dim)(h), name="mlp_generator")
 
 
-def mlp_discriminator(input_dim: int = 2, hidden: int = 128, depth: int = 3) -> keras.Model:
-    """``x -> logit``: ``depth`` hidden LeakyReLU(0.2) layers of width ``hidden``."""
+def mlp_discriminator(
+    input_dim: int = 2, hidden: int = 128, depth: int = 3, num_classes: int | None = None
+) -> keras.Model:
+    """``x -> logit``: ``depth`` hidden LeakyReLU(0.2) layers of width ``hidden``.
+
+    With ``num_classes``, the model takes ``[x, label]`` and adds a projection term
+    ``<embed(label), features>`` to the logit, as :func:`dcgan_discriminator` does.
+    """
     x = keras.Input((_check_int("input_dim", input_dim),), name="x")
     h = x
     for _ in range(_check_int("depth", depth)):
         h = layers.LeakyReLU(0.2)(layers.Dense(_check_int("hidden", hidden))(h))
-    return keras.Model(x, layers.Dense(1)(h), name="mlp_discriminator")
+    logit = layers.Dense(1)(h)
+    if num_classes is None:
+        return keras.Model(x, logit, name="mlp_discriminator")
+    label = keras.Input((), dtype="int32", name="label")
+    embedded = layers.Embedding(_check_int("num_classes", num_classes, 2), hidden)(label)
+    projection = layers.Dot(axes=1)([embedded, h])
+    return keras.Model([x, label], layers.Add()([logit, projection]), name="mlp_discriminator")
 
 
 # ----------------------------------------------------------------------------- DCGAN

@@ -57,6 +57,7 @@ class Recipe:
     update: str = "alternating"  # or "simultaneous" (see GAN.compile)
     cosine_decay: bool = False  # anneal the learning rates to 0 over the training budget
     d_lr: float | None = None  # the discriminator's learning rate, if not ``lr`` (TTUR)
+    clusters: int = 0  # self-condition on this many k-means clusters of the data (0 = off)
 
 
 RECIPES = {
@@ -65,10 +66,24 @@ RECIPES = {
     # The 2-D mixtures: a 2-D latent (the data's own dimension) and learning rates annealed to 0
     # over the budget, so the generator settles and its samples tighten onto the modes. With a
     # wider latent or a constant rate, runs lost modes or left more samples between them.
+    # The grid is also self-conditioned on 50 k-means clusters (see cluster_data): without them,
+    # 60 s runs that made ~30,000 steps covered all 25 modes, but one that made 18,000 only 19.
     "ring": Recipe("toy", latent_dim=2, batch_size=256, lr=1e-3, cosine_decay=True, steps=20000),
-    "grid": Recipe("toy", latent_dim=2, batch_size=256, lr=1e-3, cosine_decay=True, steps=20000),
+    "grid": Recipe(
+        "toy", latent_dim=2, batch_size=256, lr=1e-3, cosine_decay=True, steps=20000, clusters=50
+    ),
+    # Unconditional digits, self-conditioned on 50 k-means clusters of the training images (see
+    # cluster_data). In 120 s it took the classifier FD from about 11 to under 3 and the score
+    # from 6.9 to 9.0 (real digits: 1.2 and 9.3); 10 or 20 clusters helped less.
     "mnist5k": Recipe(
-        "image", latent_dim=64, batch_size=64, lr=5e-4, width=32, ema_decay=0.999, steps=3000
+        "image",
+        latent_dim=64,
+        batch_size=64,
+        lr=5e-4,
+        width=32,
+        ema_decay=0.999,
+        steps=3000,
+        clusters=50,
     ),
     "digits": Recipe("image", latent_dim=32, batch_size=64, lr=2e-4, width=32, steps=3000),
     "mnist": Recipe("image", latent_dim=64, batch_size=128, lr=2e-4, width=64, steps=20000),
@@ -148,6 +163,38 @@ def load_training_data(data: str, conditional: bool = False, seed: int = 0):
     return x, (y if conditional else None), info
 
 
+def cluster_data(x: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
+    """Cluster ids (int32, one per example) from k-means on ``x`` (points, or images' pixels).
+
+    They are the labels of a *self-conditioned* GAN (Liu et al., 2020): a class-conditional GAN
+    trained on clusters found without labels, sampled by drawing a cluster in proportion to its
+    size. The generator no longer has to stretch one Gaussian latent across every mode, so it
+    puts fewer samples between them (on the grid) and makes fewer in-between shapes (digits).
+    Liu et al. cluster the discriminator's features and re-cluster during training; one
+    k-means of the raw data before training is this library's simplification, enough for the
+    grid and for digits.
+    """
+    from sklearn.cluster import KMeans
+
+    x = np.asarray(x)
+    if isinstance(k, bool) or not isinstance(k, int) or not 2 <= k <= len(x):
+        raise GanbookError(f"clusters must be an integer in 2..{len(x)} (the examples), got {k!r}")
+    flat = x.reshape(len(x), -1).astype(np.float32)
+    return KMeans(k, n_init=3, random_state=seed).fit(flat).labels_.astype(np.int32)
+
+
+def sampling_labels(run: dict, n: int, seed: int = 0) -> np.ndarray | None:
+    """The labels to sample ``n`` images of a run with: cluster ids drawn in proportion to the
+    cluster sizes for a self-conditioned run, ``None`` otherwise (a conditional GAN then cycles
+    through its classes)."""
+    sizes = run.get("cluster_sizes")
+    if not sizes:
+        return None
+    p = np.asarray(sizes, dtype=np.float64)
+    rng = np.random.default_rng([seed, 1])  # a stream apart from the one z is drawn from
+    return rng.choice(len(p), size=int(n), p=p / p.sum()).astype(np.int32)
+
+
 def build_gan(recipe: Recipe, info: dict, seed: int = 0):
     """A compiled :class:`~ganbook_lib.training.GAN` for ``recipe`` and data ``info``."""
     import keras
@@ -165,8 +212,8 @@ def build_gan(recipe: Recipe, info: dict, seed: int = 0):
     num_classes = info.get("num_classes")
     if info["kind"] == "toy":
         dim = info["dim"]
-        generator = mlp_generator(recipe.latent_dim, dim, recipe.hidden, recipe.depth)
-        discriminator = mlp_discriminator(dim, recipe.hidden, recipe.depth)
+        generator = mlp_generator(recipe.latent_dim, dim, recipe.hidden, recipe.depth, num_classes)
+        discriminator = mlp_discriminator(dim, recipe.hidden, recipe.depth, num_classes)
     elif recipe.arch == "tf-tutorial":
         if list(info["image_shape"]) != [28, 28, 1] or num_classes:
             raise GanbookError(
@@ -286,6 +333,17 @@ def train_run(
     x, labels, info = load_training_data(data, conditional, seed)
     if info["kind"] == "toy":
         info["dim"] = int(x.shape[1])
+    if recipe.clusters and not conditional:
+        clustering_started = time.perf_counter()
+        labels = cluster_data(x, recipe.clusters, seed)
+        info["cluster_seconds"] = round(time.perf_counter() - clustering_started, 2)
+        info["num_classes"] = recipe.clusters
+        info["cluster_sizes"] = np.bincount(labels, minlength=recipe.clusters).tolist()
+        if previous is not None and previous.get("cluster_sizes") != info["cluster_sizes"]:
+            raise GanbookError(
+                f"{out} was trained on other clusters of {data!r} than this machine finds now "
+                "(has the data changed?); choose another --out to start a new run"
+            )
     gan = build_gan(recipe, info, seed)
     start_step = 0
     if previous is not None:
@@ -361,10 +419,20 @@ def sample_run(out, n: int, label: int | None = None, seed: int = 0, gan=None) -
     else:
         run = json.loads((Path(out) / RUN_FILE).read_text())
     if label is not None:
-        if not run.get("num_classes"):
-            raise GanbookError("--label needs a run trained with --conditional")
+        if not run["conditional"]:
+            clusters = run.get("cluster_sizes")
+            raise GanbookError(
+                "--label needs a run trained with --conditional"
+                + (
+                    f"; this run is unconditional (its {len(clusters)} clusters are not classes)"
+                    if clusters
+                    else ""
+                )
+            )
         if not (isinstance(label, int) and 0 <= label < run["num_classes"]):
             raise GanbookError(f"--label must be in 0..{run['num_classes'] - 1}, got {label!r}")
+    else:
+        label = sampling_labels(run, n, seed)
     samples = gan.generate(n, labels=label, seed=seed)
     if run["kind"] == "image":
         samples = np.clip((samples + 1.0) / 2.0, 0.0, 1.0)
@@ -377,68 +445,68 @@ def save_run_samples(gan, run: dict, path) -> None:
     from .plotting import save_samples
 
     if run["kind"] == "toy":
-        samples = gan.generate(2500, seed=0)
-    elif run.get("num_classes"):
+        samples = gan.generate(2500, labels=sampling_labels(run, 2500), seed=0)
+    elif run["conditional"]:
         samples = gan.generate(10 * run["num_classes"], seed=0)  # labels cycle 0..K-1
     else:
-        samples = gan.generate(64, seed=0)
+        samples = gan.generate(64, labels=sampling_labels(run, 64), seed=0)
     save_samples(samples, path, title=f"{run['data']} after {gan.step} steps")
 
 
 def evaluate_run(out, gan=None) -> dict:
     """Quality measures for a run (see :mod:`ganbook_lib.metrics`)."""
-    from . import metrics
-
     if gan is None:
         gan, run = load_run(out)
     else:
         run = json.loads((Path(out) / RUN_FILE).read_text())
     result = {"step": gan.step, "seconds_trained": round(run.get("seconds_trained", 0.0), 1)}
-    if run["kind"] == "toy":
-        samples = gan.generate(EVAL_SAMPLES["toy"], seed=12345)
-        if run["data"] in ("ring", "grid"):
-            result.update(
-                metrics.mode_coverage(
-                    samples, toy_mixture(run["data"]).means, toy_mixture(run["data"]).stds[0]
-                )
-            )
-        else:
-            from scipy.stats import wasserstein_distance
+    return {**result, **measure(gan, run)}
 
-            real = sample_toy(run["data"], 10_000, seed=999)
-            result["wasserstein_1"] = float(wasserstein_distance(samples.ravel(), real.ravel()))
-            result["mean"], result["std"] = float(samples.mean()), float(samples.std())
-            result["data_mean"], result["data_std"] = float(real.mean()), float(real.std())
-        return result
+
+def measure(gan, run: dict) -> dict:
+    """The quality of ``gan`` as it is now, for a run described by ``run`` (its ``run.json``):
+    what ``ganbook evaluate`` prints, and what the benchmarks measure along a run."""
+    from . import metrics
+
+    if run["kind"] == "toy":
+        n = EVAL_SAMPLES["toy"]
+        samples = gan.generate(n, labels=sampling_labels(run, n, seed=12345), seed=12345)
+        if run["data"] in ("ring", "grid"):
+            mixture = toy_mixture(run["data"])
+            return metrics.mode_coverage(samples, mixture.means, mixture.stds[0])
+        from scipy.stats import wasserstein_distance
+
+        real = sample_toy(run["data"], 10_000, seed=999)
+        return {
+            "wasserstein_1": float(wasserstein_distance(samples.ravel(), real.ravel())),
+            "mean": float(samples.mean()),
+            "std": float(samples.std()),
+            "data_mean": float(real.mean()),
+            "data_std": float(real.std()),
+        }
+    if run["data"] not in IMAGE_DATASETS:
+        return {}  # a user's images: no classifier to measure with
     n = EVAL_SAMPLES["image"]
-    labelled = run["data"] in IMAGE_DATASETS
-    samples = gan.generate(n, seed=12345)
-    if not labelled:
-        return result
+    samples = gan.generate(n, labels=sampling_labels(run, n, seed=12345), seed=12345)
     classifier = metrics.digit_classifier(run["data"])
     x_train, _ = load_images(run["data"], "train")
-    x_test, y_test = load_images(run["data"], "test")
+    x_test, _ = load_images(run["data"], "test")
     x_test = x_test[:n]
     probs = classifier.probabilities(samples)
-    result.update(
-        {
-            "classifier_accuracy_on_test": classifier.test_accuracy,
-            "frechet_distance": metrics.classifier_frechet_distance(samples, x_train, classifier),
-            "classifier_score": metrics.classifier_score(samples, classifier),
-            "real_frechet_distance": metrics.classifier_frechet_distance(
-                x_test, x_train, classifier
-            ),
-            "real_classifier_score": metrics.classifier_score(x_test, classifier),
-            "classes_present": int(
-                (np.bincount(probs.argmax(1), minlength=probs.shape[1]) > 0).sum()
-            ),
-            "class_histogram": np.bincount(probs.argmax(1), minlength=probs.shape[1]).tolist(),
-            "nearest_neighbour_ratio": metrics.nearest_neighbour_ratio(
-                samples[:500], x_train, x_test[:500]
-            ),
-        }
-    )
-    if run.get("num_classes"):
+    histogram = np.bincount(probs.argmax(1), minlength=probs.shape[1])
+    result = {
+        "classifier_accuracy_on_test": classifier.test_accuracy,
+        "frechet_distance": metrics.classifier_frechet_distance(samples, x_train, classifier),
+        "classifier_score": metrics.classifier_score(samples, classifier),
+        "real_frechet_distance": metrics.classifier_frechet_distance(x_test, x_train, classifier),
+        "real_classifier_score": metrics.classifier_score(x_test, classifier),
+        "classes_present": int((histogram > 0).sum()),
+        "class_histogram": histogram.tolist(),
+        "nearest_neighbour_ratio": metrics.nearest_neighbour_ratio(
+            samples[:500], x_train, x_test[:500]
+        ),
+    }
+    if run["conditional"]:
         result["label_accuracy"] = float(
             (probs.argmax(1) == np.arange(n) % run["num_classes"]).mean()
         )

@@ -32,6 +32,20 @@ def test_mlp_shapes():
     assert d(g(np.zeros((5, 4), np.float32))).shape == (5, 1)
 
 
+def test_conditional_mlps_depend_on_the_label():
+    g = models.mlp_generator(latent_dim=2, output_dim=2, hidden=16, depth=2, num_classes=3)
+    d = models.mlp_discriminator(input_dim=2, hidden=16, depth=2, num_classes=3)
+    z = np.zeros((2, 2), np.float32)  # the same z with two labels
+    labels = np.array([0, 2], np.int32)
+    x = np.asarray(g([z, labels]))
+    assert x.shape == (2, 2) and not np.allclose(x[0], x[1])
+    same_x = np.repeat(x[:1], 2, axis=0)
+    logits = np.asarray(d([same_x, labels]))
+    assert logits.shape == (2, 1) and logits[0, 0] != logits[1, 0]
+    with pytest.raises(GanbookError, match="num_classes must be an integer >= 2"):
+        models.mlp_generator(num_classes=1)
+
+
 def test_unsupported_arguments_are_rejected():
     with pytest.raises(GanbookError, match=r"image_size must be one of \(8, 16, 28, 32, 64\)"):
         models.dcgan_generator(image_size=48)
