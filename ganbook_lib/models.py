@@ -29,6 +29,30 @@ def _check_int(name: str, value, low: int = 1) -> int:
     return value
 
 
+def _latent_inputs(latent_dim: int, num_classes: int | None, embed_dim: int):
+    """``(inputs, h)``: the input ``z`` and ``h = z``; with ``num_classes``, the inputs
+    ``[z, label]`` and ``h`` = ``z`` concatenated with a learned ``embed_dim``-d label embedding."""
+    z = keras.Input((latent_dim,), name="z")
+    if num_classes is None:
+        return z, z
+    label = keras.Input((), dtype="int32", name="label")
+    embedded = layers.Embedding(_check_int("num_classes", num_classes, 2), embed_dim)(label)
+    return [z, label], layers.Concatenate()([z, embedded])
+
+
+def _discriminator_model(x, features, logit, num_classes: int | None, name: str) -> keras.Model:
+    """``x -> logit``; with ``num_classes``, ``[x, label] -> logit + <embed(label), features>``,
+    the projection discriminator of Miyato & Koyama (2018)."""
+    if num_classes is None:
+        return keras.Model(x, logit, name=name)
+    label = keras.Input((), dtype="int32", name="label")
+    embedded = layers.Embedding(_check_int("num_classes", num_classes, 2), features.shape[-1])(
+        label
+    )
+    projection = layers.Dot(axes=1)([embedded, features])
+    return keras.Model([x, label], layers.Add()([logit, projection]), name=name)
+
+
 # ----------------------------------------------------------------------------- toy MLPs
 def mlp_generator(
     latent_dim: int = 8,
@@ -44,12 +68,7 @@ def mlp_generator(
     """
     _check_int("latent_dim", latent_dim)
     _check_int("output_dim", output_dim)
-    z = keras.Input((latent_dim,), name="z")
-    h, inputs = z, z
-    if num_classes is not None:
-        label = keras.Input((), dtype="int32", name="label")
-        embedded = layers.Embedding(_check_int("num_classes", num_classes, 2), 8)(label)
-        h, inputs = layers.Concatenate()([z, embedded]), [z, label]
+    inputs, h = _latent_inputs(latent_dim, num_classes, 8)
     for _ in range(_check_int("depth", depth)):
         h = layers.Dense(_check_int("hidden", hidden), activation="relu")(h)
     return keras.Model(inputs, layers.Dense(output_dim)(h), name="mlp_generator")
@@ -67,13 +86,7 @@ def mlp_discriminator(
     h = x
     for _ in range(_check_int("depth", depth)):
         h = layers.LeakyReLU(0.2)(layers.Dense(_check_int("hidden", hidden))(h))
-    logit = layers.Dense(1)(h)
-    if num_classes is None:
-        return keras.Model(x, logit, name="mlp_discriminator")
-    label = keras.Input((), dtype="int32", name="label")
-    embedded = layers.Embedding(_check_int("num_classes", num_classes, 2), hidden)(label)
-    projection = layers.Dot(axes=1)([embedded, h])
-    return keras.Model([x, label], layers.Add()([logit, projection]), name="mlp_discriminator")
+    return _discriminator_model(x, h, layers.Dense(1)(h), num_classes, "mlp_discriminator")
 
 
 # ----------------------------------------------------------------------------- DCGAN
@@ -103,13 +116,7 @@ def dcgan_generator(
         raise GanbookError(f"channels must be 1 or 3, got {channels!r}")
     _check_int("latent_dim", latent_dim)
     _check_int("width", width)
-    z = keras.Input((latent_dim,), name="z")
-    inputs, h = [z], z
-    if num_classes is not None:
-        label = keras.Input((), dtype="int32", name="label")
-        embedded = layers.Embedding(_check_int("num_classes", num_classes, 2), 32)(label)
-        inputs.append(label)
-        h = layers.Concatenate()([z, embedded])
+    inputs, h = _latent_inputs(latent_dim, num_classes, 32)
     top = width * 2**steps
     h = layers.Dense(start * start * top, use_bias=False)(h)
     h = layers.ReLU()(layers.BatchNormalization()(h))
@@ -118,7 +125,7 @@ def dcgan_generator(
         h = layers.Conv2DTranspose(top // 2 ** (i + 1), 4, 2, "same", use_bias=False)(h)
         h = layers.ReLU()(layers.BatchNormalization()(h))
     x = layers.Conv2D(channels, 3, padding="same", activation="tanh")(h)
-    return keras.Model(inputs if num_classes else z, x, name="dcgan_generator")
+    return keras.Model(inputs, x, name="dcgan_generator")
 
 
 def dcgan_discriminator(
@@ -149,14 +156,7 @@ def dcgan_discriminator(
             h = layers.Dropout(dropout)(h)
     features = layers.Flatten()(h)
     logit = wrap(layers.Dense(1))(features)
-    if num_classes is None:
-        return keras.Model(x, logit, name="dcgan_discriminator")
-    label = keras.Input((), dtype="int32", name="label")
-    embedded = layers.Embedding(_check_int("num_classes", num_classes, 2), features.shape[-1])(
-        label
-    )
-    projection = layers.Dot(axes=1)([embedded, features])
-    return keras.Model([x, label], layers.Add()([logit, projection]), name="dcgan_discriminator")
+    return _discriminator_model(x, features, logit, num_classes, "dcgan_discriminator")
 
 
 # ----------------------------------------------------------------------------- TF tutorial
