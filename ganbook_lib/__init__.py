@@ -18,6 +18,7 @@ Modules, each with one job:
 - ``diagnostics`` step timing and loss-curve reports (chapter 8)
 - ``dirac``     the Dirac GAN (chapter 9)
 - ``bench``     the throughput benchmark
+- ``files``     atomic file writes for run directories
 - ``cli``       the ``ganbook`` command
 """
 

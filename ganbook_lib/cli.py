@@ -110,13 +110,15 @@ def _run(args) -> None:
         )
         if run.get("stopped"):
             print(f"ganbook: warning: {run['stopped']}", file=sys.stderr)
+        if run["resumed_from"] is not None:
+            print(f"resumed {args.out} from its checkpoint at step {run['resumed_from']}")
         print(
             f"trained {run['step']} steps in {run['seconds_trained']:.1f} s; wrote "
             f"{os.path.join(args.out, 'samples.png')}, checkpoint.npz, losses.csv, metrics.json"
         )
         recipes.print_json(run["metrics"])
     elif args.command == "sample":
-        import numpy as np
+        from .files import write_npz
 
         if not args.out.endswith(".npz"):
             raise GanbookError(f"--out must name a .npz file, got {args.out!r}")
@@ -124,9 +126,7 @@ def _run(args) -> None:
         parent = os.path.dirname(os.path.abspath(args.out))
         if not os.path.isdir(parent):
             raise GanbookError(f"--out: folder {parent!r} does not exist")
-        tmp = args.out + ".tmp.npz"
-        np.savez(tmp, samples=samples)
-        os.replace(tmp, args.out)
+        write_npz(args.out, samples=samples)  # atomic, and the same bytes for the same seed
         print(f"wrote {args.out}: samples {samples.shape} {samples.dtype}")
     elif args.command == "evaluate":
         recipes.print_json(recipes.evaluate_run(args.run))
@@ -164,8 +164,8 @@ def main(argv=None) -> int:
     except (GanbookError, DatasetUnavailableError) as exc:
         print(f"ganbook {args.command}: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("ganbook: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # Ctrl-C; 'ganbook train' has saved a checkpoint
+        print(f"ganbook {args.command}: {exc or 'interrupted'}", file=sys.stderr)
         return 130
     return 0
 

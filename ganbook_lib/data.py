@@ -252,7 +252,7 @@ def _check_images(x: np.ndarray, what: str) -> np.ndarray:
         return _to_unit_range(x, 255.0)
     x = x.astype(np.float32)
     if not np.all(np.isfinite(x)):
-        raise GanbookError(f"{what} contains NaN or infinite values")
+        raise GanbookError(f"{what} contains NaN or infinite values; pixels must be finite")
     lo, hi = float(x.min()), float(x.max())
     if lo >= 0.0 and hi <= 1.0:
         return x * 2.0 - 1.0
@@ -268,8 +268,14 @@ def _check_images(x: np.ndarray, what: str) -> np.ndarray:
 def _load_npy(path: Path) -> np.ndarray:
     try:
         x = np.load(path, allow_pickle=False)
-    except (ValueError, OSError) as exc:
-        raise GanbookError(f"{path} is not a readable .npy array: {exc}") from exc
+        if not isinstance(x, np.ndarray):  # an .npz archive under a .npy name
+            x.close()
+            raise ValueError("it is an .npz archive, not one array")
+    except (ValueError, OSError, EOFError) as exc:
+        raise GanbookError(
+            f"{path} is not a readable .npy array ({exc}); accepted: a file written by "
+            "numpy.save holding (N, H, W) or (N, H, W, 1|3) images"
+        ) from None
     return _check_images(x, str(path))
 
 
@@ -292,7 +298,8 @@ def _load_folder(path: Path) -> np.ndarray:
     shapes = {im.shape for im in images}
     if len(shapes) != 1:
         raise GanbookError(
-            f"images in {path} differ in size ({sorted(shapes)[:3]}...); resize them to one size"
+            f"images in {path} differ in size ({sorted(shapes)[:3]}...); "
+            "accepted: images that all have the same height and width"
         )
     return _check_images(np.stack(images), str(path))
 

@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from . import GanbookError
+from .files import atomic_write
 
 
 def image_grid(images, ncols: int | None = None) -> np.ndarray:
@@ -144,7 +145,8 @@ def save_samples(samples, path, title: str | None = None) -> None:
         raise GanbookError(f"cannot draw samples of shape {samples.shape}")
     if title:
         ax.set_title(title)
-    fig.savefig(path, dpi=100, bbox_inches="tight")
+    with atomic_write(path) as f:  # a complete PNG or none
+        fig.savefig(f, format="png", dpi=100, bbox_inches="tight")
 
 
 def animate(frames, draw, interval: int = 300):

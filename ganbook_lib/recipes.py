@@ -15,7 +15,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ import numpy as np
 
 from . import GanbookError, set_seed
 from .data import IMAGE_DATASETS, TOY_DATASETS, load_images, make_dataset, sample_toy, toy_mixture
+from .files import remove_stale_temporaries, write_json, write_text
 from .losses import LOSSES
 
 RUN_FILE = "run.json"
@@ -250,13 +250,6 @@ def _data_key(data: str) -> str:
     return data if data in RECIPES else os.path.abspath(data)
 
 
-def _write_json(path: Path, obj) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        json.dump(obj, f, indent=2)
-    os.replace(tmp, path)
-
-
 def _check_positive(name, value, kind=float):
     if value is None:
         return None
@@ -271,6 +264,96 @@ def _check_positive(name, value, kind=float):
             f"{name} must be a positive {'integer' if kind is int else 'number'}, got {value!r}"
         )
     return kind(value)
+
+
+# What every run.json holds. RUN_FORMAT changes whenever a run written before could not be
+# read back the same way (the fields, the checkpoint's layout or the models' layers).
+RUN_FORMAT = 1
+RUN_FIELDS = {
+    "format": int,
+    "ganbook_version": str,
+    "data": str,
+    "conditional": bool,
+    "loss": str,
+    "seed": int,
+    "recipe": dict,
+    "kind": str,
+    "status": str,
+    "step": int,
+    "segment": dict,
+    "seconds_trained": (int, float),
+}
+SEGMENT_FIELDS = ("start_step", "target_step", "steps", "seconds", "seconds_done")
+
+
+def read_run(out) -> dict:
+    """The record of the run in directory ``out`` (its ``run.json``), checked: a file that is not
+    JSON, lacks a field or was written by another version of the library raises
+    :class:`~ganbook_lib.GanbookError` naming the file and what is wrong."""
+    from . import __version__
+
+    path = Path(out) / RUN_FILE
+    if not path.is_file():
+        raise GanbookError(
+            f"no run at {str(out)!r}: expected a directory written by "
+            "'ganbook train' (with run.json and checkpoint.npz)"
+        )
+    try:
+        run = json.loads(path.read_text())
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise GanbookError(f"{path} is not valid JSON ({exc}); the run cannot be read") from None
+    if not isinstance(run, dict):
+        raise GanbookError(f"{path} holds a {type(run).__name__}, not a run record")
+    if run.get("format") != RUN_FORMAT:
+        raise GanbookError(
+            f"{path} was written by ganbook {run.get('ganbook_version', 'before 0.1.0')} "
+            f"(run format {run.get('format', 'none')}); this is ganbook {__version__}, which "
+            f"reads run format {RUN_FORMAT}: train again into another folder"
+        )
+    for field, kind in RUN_FIELDS.items():
+        if field not in run:
+            raise GanbookError(f"{path} lacks the field {field!r}; the run cannot be read")
+        if not isinstance(run[field], kind) or (kind is int and isinstance(run[field], bool)):
+            raise GanbookError(f"{path}: field {field!r} has a bad value {run[field]!r}")
+    missing = [f for f in SEGMENT_FIELDS if f not in run["segment"]]
+    if missing:
+        raise GanbookError(f"{path}: field 'segment' lacks {', '.join(missing)}")
+    try:
+        Recipe(**run["recipe"])
+    except TypeError as exc:
+        raise GanbookError(
+            f"{path}: field 'recipe' is not a recipe of this version ({exc})"
+        ) from None
+    return run
+
+
+def _trim_loss_log(path: Path, step: int) -> None:
+    """Keep the loss log's rows up to ``step`` (the checkpoint's): rows that a killed run wrote
+    after its last checkpoint would otherwise appear twice when the run resumes."""
+    if not path.is_file():
+        return
+    lines = path.read_text().splitlines()
+    kept = lines[:1]
+    for line in lines[1:]:
+        fields = line.split(",")
+        if (
+            len(fields) == len(lines[0].split(","))
+            and fields[0].isdigit()
+            and int(fields[0]) <= step
+        ):
+            kept.append(line)
+    if kept != lines:
+        write_text(path, "\n".join(kept) + "\n")
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C during ``train_run``: the checkpoint was saved; the message says how to resume."""
+
+
+def _length_text(segment: dict) -> str:
+    if segment["seconds"]:
+        return f"--seconds {segment['seconds']:g}"
+    return f"--steps {segment['steps']}"
 
 
 def train_run(
@@ -289,11 +372,17 @@ def train_run(
 
     ``seconds`` bounds the wall time of the training loop; ``steps`` the number of generator
     steps; with neither, the recipe's default length is used. If ``out`` already holds a run,
-    training resumes from its checkpoint (same data, conditioning and loss required).
-    ``recipe`` replaces the recommended one (the benchmarks train the TensorFlow tutorial's
-    recipe this way); ``callbacks`` are extra Keras callbacks for ``fit()``. Returns the run's
-    summary (also in ``out/run.json``).
+    training resumes from its checkpoint (same data, conditioning and loss required): a
+    finished run trains for the length given, an interrupted one (Ctrl-C, ``kill -9``, a
+    crash) finishes the length it was started with. ``recipe`` replaces the recommended one
+    (the benchmarks train the TensorFlow tutorial's recipe this way); ``callbacks`` are extra
+    Keras callbacks for ``fit()``. Returns the run's record (also in ``out/run.json``).
+
+    The run directory survives faults: the checkpoint and ``run.json`` are rewritten together at
+    every epoch (``recipe.log_every`` steps), every write is atomic, and Ctrl-C saves a
+    checkpoint before it raises :class:`TrainingInterrupted`.
     """
+    from . import __version__
     from .training import (
         CosineDecay,
         GANCheckpoint,
@@ -312,8 +401,8 @@ def train_run(
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise GanbookError(f"--out {str(out)!r} exists and is not a directory")
-    run_file = out / RUN_FILE
-    previous = json.loads(run_file.read_text()) if run_file.is_file() else None
+    previous = read_run(out) if (out / RUN_FILE).exists() else None
+    unfinished = previous is not None and previous["status"] != "finished"
     if previous is not None:
         for key, value in (("data", _data_key(data)), ("conditional", conditional)):
             if previous[key] != value:
@@ -323,6 +412,13 @@ def train_run(
                 )
         if loss is not None and previous["loss"] != loss:
             raise GanbookError(f"{out} holds a run with loss {previous['loss']!r}, not {loss!r}")
+        segment = previous["segment"]
+        asked = {"steps": steps, "seconds": seconds}
+        if unfinished and any(v is not None and v != segment[k] for k, v in asked.items()):
+            raise GanbookError(
+                f"{out} holds an interrupted run (step {previous['step']}, started with "
+                f"{_length_text(segment)}); give the same length to finish it"
+            )
         loss, seed = previous["loss"], previous["seed"]
         recipe = Recipe(**previous["recipe"])
     elif recipe is not None and loss is not None:
@@ -344,70 +440,129 @@ def train_run(
                 f"{out} was trained on other clusters of {data!r} than this machine finds now "
                 "(has the data changed?); choose another --out to start a new run"
             )
+    if len(x) < recipe.batch_size:
+        raise GanbookError(
+            f"--data {data!r} holds {len(x)} examples, fewer than one batch of "
+            f"{recipe.batch_size}; give at least {recipe.batch_size}"
+        )
     gan = build_gan(recipe, info, seed)
-    start_step = 0
     if previous is not None:
-        start_step = gan.load_checkpoint(out / CHECKPOINT_FILE)["step"]
+        gan.load_checkpoint(out / CHECKPOINT_FILE)  # checked before anything is written
+    if unfinished:
+        segment = dict(previous["segment"])
+    else:
+        length = steps or (None if seconds else recipe.steps)
+        segment = {
+            "start_step": gan.step,
+            "target_step": gan.step + length if length else None,
+            "steps": length,
+            "seconds": seconds,
+            "seconds_done": 0.0,
+        }
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out)
     run = {
+        "format": RUN_FORMAT,
+        "ganbook_version": __version__,
         "data": _data_key(data),
         "conditional": bool(conditional),
         "loss": recipe.loss,
         "seed": seed,
         "recipe": dataclasses.asdict(recipe),
         **info,
+        "status": "training",
+        "step": gan.step,
+        "resumed_from": gan.step if previous is not None else None,
+        "segment": segment,
         "seconds_trained": previous["seconds_trained"] if previous else 0.0,
     }
-    dataset = make_dataset(x, labels, recipe.batch_size, seed=seed + start_step)
-    target = gan.step + (steps or (10**9 if seconds else recipe.steps))
-    extra = list(callbacks or [])
-    callbacks = [
-        StepLimit(target),
-        NonFiniteGuard(),
-        LossLog(out / "losses.csv"),
-        GANCheckpoint(out / CHECKPOINT_FILE, meta={"data": run["data"]}),
-    ]
-    if seconds:
-        callbacks.append(TimeLimit(seconds))
-    if recipe.cosine_decay:
-        # first in the list, so its on_train_end restores the rates before the checkpoint is saved
-        callbacks.insert(
-            0, CosineDecay(steps=None if seconds else target - gan.step, seconds=seconds)
+    record = _RunRecord(out, run)
+    _trim_loss_log(out / "losses.csv", gan.step)
+    record.checkpoint(gan)  # at step 0 too, so that even a run killed at once resumes
+
+    target = segment["target_step"] or 10**12
+    seconds_left = segment["seconds"] - segment["seconds_done"] if segment["seconds"] else None
+    if gan.step < target and (seconds_left is None or seconds_left > 0):
+        guard = NonFiniteGuard()
+        saver = GANCheckpoint(
+            out / CHECKPOINT_FILE, meta={"data": run["data"]}, on_save=record.write
         )
-    epoch0 = math.ceil(start_step / recipe.log_every)  # a partial epoch counts as one
-    epochs = epoch0 + math.ceil((target - gan.step) / recipe.log_every)
-    started = time.perf_counter()
-    gan.fit(
-        dataset,
-        steps_per_epoch=recipe.log_every,
-        epochs=epochs,
-        initial_epoch=epoch0,
-        callbacks=callbacks + extra,
-        verbose=verbose,
-    )
-    run["seconds_trained"] += time.perf_counter() - started
-    run["step"] = gan.step
-    guard = next(c for c in callbacks if isinstance(c, NonFiniteGuard))
-    run["stopped"] = guard.message
-    _write_json(out / RUN_FILE, run)
+        fit_callbacks = [StepLimit(target), guard, LossLog(out / "losses.csv"), saver]
+        if seconds_left:
+            fit_callbacks.append(TimeLimit(seconds_left))
+        if recipe.cosine_decay:
+            # first in the list, so its on_train_end restores the rates before the checkpoint
+            # is saved; a resumed segment continues the schedule it began with
+            decay = CosineDecay(
+                steps=segment["steps"],
+                seconds=segment["seconds"],
+                start_step=segment["start_step"],
+                seconds_done=segment["seconds_done"],
+                base_rates=(recipe.lr, recipe.d_lr or recipe.lr),
+            )
+            fit_callbacks.insert(0, decay)
+        epoch0 = math.ceil(gan.step / recipe.log_every)  # a partial epoch counts as one
+        epochs = epoch0 + math.ceil(min(target - gan.step, 10**9) / recipe.log_every)
+        dataset = make_dataset(x, labels, recipe.batch_size, seed=seed + gan.step)
+        record.start_clock()
+        try:
+            gan.fit(
+                dataset,
+                steps_per_epoch=recipe.log_every,
+                epochs=epochs,
+                initial_epoch=epoch0,
+                callbacks=fit_callbacks + list(callbacks or []),
+                verbose=verbose,
+            )
+        except KeyboardInterrupt:
+            if recipe.cosine_decay:
+                decay.on_train_end()  # the recipe's rates, not the annealed ones, are saved
+            record.checkpoint(gan)
+            raise TrainingInterrupted(
+                f"interrupted at step {gan.step}; checkpoint saved in {out}: run the same "
+                "command to resume"
+            ) from None
+        run["stopped"] = guard.message
     save_run_samples(gan, run, out / "samples.png")
-    run["metrics"] = evaluate_run(out, gan=gan)
-    _write_json(out / "metrics.json", run["metrics"])
+    run["metrics"] = evaluate_run(out, gan=gan, run=run)
+    write_json(out / "metrics.json", run["metrics"])
+    run["status"] = "finished"
+    write_json(out / RUN_FILE, {k: v for k, v in run.items() if k != "metrics"})
     return run
+
+
+class _RunRecord:
+    """``run.json`` kept in step with the checkpoint: :meth:`write` records the step the
+    checkpoint now holds and the training time spent so far. The checkpoint is always written
+    first, so a kill between the two leaves a run.json one epoch behind a valid checkpoint; the
+    step stored in the checkpoint is the one a resumed run continues from."""
+
+    def __init__(self, out: Path, run: dict):
+        self.out, self.run, self.started = out, run, None
+
+    def start_clock(self) -> None:
+        self.started = time.perf_counter()
+        self.before = (self.run["seconds_trained"], self.run["segment"]["seconds_done"])
+
+    def write(self, gan) -> None:
+        if self.started is not None:
+            spent = time.perf_counter() - self.started
+            self.run["seconds_trained"] = round(self.before[0] + spent, 3)
+            self.run["segment"]["seconds_done"] = round(self.before[1] + spent, 3)
+        self.run["step"] = gan.step
+        write_json(self.out / RUN_FILE, self.run)
+
+    def checkpoint(self, gan) -> None:
+        gan.save_checkpoint(self.out / CHECKPOINT_FILE, {"data": self.run["data"]})
+        self.write(gan)
 
 
 def load_run(out):
     """``(gan, run)`` for a run directory written by :func:`train_run`."""
-    out = Path(out)
-    if not (out / RUN_FILE).is_file():
-        raise GanbookError(
-            f"no run at {str(out)!r}: expected a directory written by "
-            "'ganbook train' (with run.json and checkpoint.npz)"
-        )
-    run = json.loads((out / RUN_FILE).read_text())
+    run = read_run(out)
     recipe = Recipe(**run["recipe"])
     gan = build_gan(recipe, run, run["seed"])
-    gan.load_checkpoint(out / CHECKPOINT_FILE)
+    gan.load_checkpoint(Path(out) / CHECKPOINT_FILE)
     return gan, run
 
 
@@ -417,7 +572,7 @@ def sample_run(out, n: int, label: int | None = None, seed: int = 0, gan=None) -
     if gan is None:
         gan, run = load_run(out)
     else:
-        run = json.loads((Path(out) / RUN_FILE).read_text())
+        run = read_run(out)
     if label is not None:
         if not run["conditional"]:
             clusters = run.get("cluster_sizes")
@@ -453,12 +608,12 @@ def save_run_samples(gan, run: dict, path) -> None:
     save_samples(samples, path, title=f"{run['data']} after {gan.step} steps")
 
 
-def evaluate_run(out, gan=None) -> dict:
+def evaluate_run(out, gan=None, run: dict | None = None) -> dict:
     """Quality measures for a run (see :mod:`ganbook_lib.metrics`)."""
     if gan is None:
         gan, run = load_run(out)
-    else:
-        run = json.loads((Path(out) / RUN_FILE).read_text())
+    elif run is None:
+        run = read_run(out)
     result = {"step": gan.step, "seconds_trained": round(run.get("seconds_trained", 0.0), 1)}
     return {**result, **measure(gan, run)}
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import GanbookError
+from .files import write_npz, write_text
 from .losses import (
     LossFamily,
     discriminator_loss,
@@ -262,7 +262,7 @@ class GAN(TrackedModel):
 
     def save_checkpoint(self, path: str | os.PathLike, meta: dict | None = None) -> Path:
         """Write weights, optimizer state and noise state to ``path`` (a ``.npz``) atomically:
-        the file appears complete or not at all."""
+        the file appears complete or not at all, and the same state gives the same bytes."""
         path = Path(path)
         arrays = {
             f"{group}/{i}": np.asarray(v.numpy())
@@ -271,18 +271,16 @@ class GAN(TrackedModel):
         }
         arrays["meta"] = np.array(json.dumps({"step": self.step, **(meta or {})}))
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_npz(path, **arrays)
         return path
 
     def load_checkpoint(self, path: str | os.PathLike) -> dict:
-        """Restore what :meth:`save_checkpoint` wrote; return its metadata (``step`` included)."""
+        """Restore what :meth:`save_checkpoint` wrote; return its metadata (``step`` included).
+
+        A missing, truncated or corrupt file, or one saved from another model, raises
+        :class:`~ganbook_lib.GanbookError` naming the file; nothing is assigned before the
+        whole file has been read and checked.
+        """
         path = Path(path)
         if path.is_dir():
             path = path / CHECKPOINT_NAME
@@ -291,9 +289,19 @@ class GAN(TrackedModel):
                 f"no checkpoint at {str(path)!r}; expected a file written by "
                 "GAN.save_checkpoint (ganbook train writes DIR/checkpoint.npz)"
             )
-        with np.load(path, allow_pickle=False) as saved:
-            stored = dict(saved)
-        for group, variables in self._state().items():
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                stored = dict(saved)
+            meta = json.loads(str(stored.pop("meta")))
+            if not isinstance(meta, dict) or not isinstance(meta.get("step"), int):
+                raise ValueError("its metadata has no step count")
+        except Exception as exc:  # noqa: BLE001 - zipfile, format and JSON errors alike
+            raise GanbookError(
+                f"checkpoint {str(path)!r} is truncated or corrupt ({type(exc).__name__}: "
+                f"{exc}); restore it from a backup or train again into another folder"
+            ) from None
+        state = self._state()
+        for group, variables in state.items():
             count = sum(1 for key in stored if key.startswith(group + "/"))
             if count != len(variables):
                 raise GanbookError(
@@ -307,8 +315,10 @@ class GAN(TrackedModel):
                         f"checkpoint {str(path)!r} does not match this model: "
                         f"{v.path} has shape {tuple(v.shape)}, saved {value.shape}"
                     )
-                v.assign(value)
-        return json.loads(str(stored["meta"]))
+        for group, variables in state.items():
+            for i, v in enumerate(variables):
+                v.assign(stored[f"{group}/{i}"])
+        return meta
 
 
 # ---------------------------------------------------------------------- callbacks
@@ -351,7 +361,19 @@ class CosineDecay(keras.callbacks.Callback):
     the schedule follows the clock, because the step count is not known in advance.
     """
 
-    def __init__(self, steps: int | None = None, seconds: float | None = None, final=0.0):
+    def __init__(
+        self,
+        steps: int | None = None,
+        seconds: float | None = None,
+        final=0.0,
+        *,
+        start_step: int | None = None,
+        seconds_done: float = 0.0,
+        base_rates: tuple[float, float] | None = None,
+    ):
+        """``start_step``, ``seconds_done`` and ``base_rates`` (generator, discriminator)
+        continue a schedule that an earlier, interrupted ``fit()`` began: by default the
+        schedule starts at the model's step, with no time spent and the optimizers' rates."""
         super().__init__()
         if steps is None and seconds is None:
             raise GanbookError("CosineDecay needs steps or seconds (the training budget)")
@@ -363,12 +385,19 @@ class CosineDecay(keras.callbacks.Callback):
         if not (isinstance(final, (int, float)) and 0 <= final <= 1):
             raise GanbookError(f"final must be a number in [0, 1], got {final!r}")
         self.steps, self.seconds, self.final = steps, seconds, float(final)
+        self.schedule_start, self.seconds_done, self.base_rates = (
+            start_step,
+            seconds_done,
+            base_rates,
+        )
 
     def on_train_begin(self, logs=None):
-        self.start_time = time.perf_counter()
-        self.start_step = self.model.step
+        self.start_time = time.perf_counter() - self.seconds_done
+        self.start_step = self.model.step if self.schedule_start is None else self.schedule_start
         self.optimizers = [self.model.g_optimizer, self.model.d_optimizer]
-        self.base = [float(np.asarray(o.learning_rate)) for o in self.optimizers]
+        self.base = list(
+            self.base_rates or [float(np.asarray(o.learning_rate)) for o in self.optimizers]
+        )
 
     def progress(self) -> float:
         """Fraction of the budget used, in [0, 1]."""
@@ -444,8 +473,9 @@ class SampleSnapshots(keras.callbacks.Callback):
 
 
 class LossLog(keras.callbacks.Callback):
-    """Append one CSV row per epoch to ``path``: ``step, epoch`` and the epoch-mean metrics
-    (``d_loss, g_loss, D_real, D_fake``). Appends to an existing log, so resumed runs continue it.
+    """One CSV row per epoch in ``path``: ``step, epoch`` and the epoch-mean metrics
+    (``d_loss, g_loss, D_real, D_fake``). An existing log is continued, so a resumed run extends
+    it; the file is rewritten atomically at each row, so it is never left with half a line.
     """
 
     COLUMNS = ("step", "epoch", "d_loss", "g_loss", "D_real", "D_fake")
@@ -454,31 +484,39 @@ class LossLog(keras.callbacks.Callback):
         super().__init__()
         self.path = Path(path)
 
+    def on_train_begin(self, logs=None):
+        header = ",".join(self.COLUMNS) + "\n"
+        self.text = self.path.read_text() if self.path.is_file() else header
+
     def on_epoch_end(self, epoch, logs=None):
-        new = not self.path.exists()
-        with open(self.path, "a") as f:
-            if new:
-                f.write(",".join(self.COLUMNS) + "\n")
-            values = [self.model.step, epoch + 1] + [
-                float((logs or {}).get(k, float("nan"))) for k in self.COLUMNS[2:]
-            ]
-            f.write(",".join(f"{v:.6g}" if isinstance(v, float) else str(v) for v in values) + "\n")
+        values = [self.model.step, epoch + 1] + [
+            float((logs or {}).get(k, float("nan"))) for k in self.COLUMNS[2:]
+        ]
+        row = ",".join(f"{v:.6g}" if isinstance(v, float) else str(v) for v in values)
+        self.text += row + "\n"
+        write_text(self.path, self.text)
 
 
 class GANCheckpoint(keras.callbacks.Callback):
     """Save a resumable checkpoint (weights, optimizer and noise state) every ``every`` epochs
-    and when training ends. ``meta`` is stored beside the arrays."""
+    and when training ends. ``meta`` is stored beside the arrays; ``on_save(gan)``, if given,
+    runs after each save (``ganbook train`` records the step in ``run.json`` there)."""
 
-    def __init__(self, path, every: int = 1, meta: dict | None = None):
+    def __init__(self, path, every: int = 1, meta: dict | None = None, on_save=None):
         super().__init__()
-        self.path, self.every, self.meta = Path(path), every, meta or {}
+        self.path, self.every, self.meta, self.on_save = Path(path), every, meta or {}, on_save
+
+    def _save(self, extra=None):
+        self.model.save_checkpoint(self.path, {**self.meta, **(extra or {})})
+        if self.on_save is not None:
+            self.on_save(self.model)
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every == 0:
-            self.model.save_checkpoint(self.path, {**self.meta, "epoch": epoch + 1})
+            self._save({"epoch": epoch + 1})
 
     def on_train_end(self, logs=None):
-        self.model.save_checkpoint(self.path, self.meta)
+        self._save()
 
 
 # ---------------------------------------------------------------------- from scratch
