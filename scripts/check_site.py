@@ -117,6 +117,8 @@ const imgs = [...document.images].filter(i => own(i.src));
 const bad = imgs.filter(i => !(i.complete && i.naturalWidth > 0 && i.naturalHeight > 0))
                 .map(i => i.src);
 const math = document.querySelectorAll('.math, mjx-container, .MathJax').length;
+// equations MathJax has typeset (the browser has no internet: this is the local copy at work)
+const rendered = document.querySelectorAll('mjx-container').length;
 // an error output (myst-nb renders it as .output.traceback) or a printed Python traceback;
 // a cell that prints an exception's one-line message on purpose is not a traceback
 const tracebacks = [...document.querySelectorAll('.cell')]
@@ -127,7 +129,16 @@ const tracebacks = [...document.querySelectorAll('.cell')]
   .length;
 const colab = [...document.querySelectorAll('a[href*="colab.research.google.com"]')]
   .map(a => a.href);
-return {images: imgs.length, bad_images: bad, math: math, tracebacks: tracebacks, colab: colab};
+return {images: imgs.length, bad_images: bad, math: math, rendered: rendered,
+        tracebacks: tracebacks, colab: colab};
+"""
+
+
+# Wait until MathJax has typeset the page (or is absent): its promise settles either way.
+MATHJAX_DONE = """
+const done = arguments[arguments.length - 1];
+const ready = window.MathJax && MathJax.startup && MathJax.startup.promise;
+if (ready) { ready.then(() => done(true), () => done(false)); } else { done(false); }
 """
 
 
@@ -138,12 +149,14 @@ def check_browser(math_pages: set[str]) -> list[str]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     server, base = _serve(HTML)
     driver = _driver()
+    driver.set_script_timeout(30)
     problems = []
     try:
         for page in book_pages():
             rel = page.relative_to(HTML).as_posix()
             driver.get(f"{base}/{rel}")
             driver.execute_script("return document.readyState")
+            driver.execute_async_script(MATHJAX_DONE)
             info = driver.execute_script(PAGE_SCRIPT)
             errors = [
                 e
@@ -168,9 +181,12 @@ def check_browser(math_pages: set[str]) -> list[str]:
                 notes.append(f"Colab link missing or wrong (want {expected}, got {info['colab']})")
             if Path(rel).stem in math_pages and info["math"] == 0:
                 notes.append("no math markup")
+            elif info["math"] and not info["rendered"]:
+                notes.append("math not typeset: MathJax did not load, the page shows TeX source")
             status = "FAIL " + "; ".join(notes) if notes else "ok"
             print(
-                f"{rel}: {info['images']} images, {info['math']} math elements, "
+                f"{rel}: {info['images']} images, {info['math']} math elements "
+                f"({info['rendered']} typeset), "
                 f"screenshot {shot.relative_to(ROOT)}: {status}"
             )
             problems += [f"{rel}: {n}" for n in notes]
