@@ -3,6 +3,7 @@
 import copy
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -72,7 +73,13 @@ PASSING = {
         "matmul_gflop_per_s": 100.0,
         "fraction_of_matmul_peak": 0.4,
     },
-    "chapters": [{"chapter": "01_background", "seconds": 30.0, "passed": True}],
+    "chapters": {
+        "matmul_gflop_per_s": 200.0,
+        "scale": 2.0,
+        "rows": [
+            {"chapter": "01_background", "seconds": 30.0, "scaled_seconds": 60.0, "passed": True}
+        ],
+    },
 }
 
 
@@ -85,7 +92,7 @@ def test_the_targets_pass_when_met_and_name_each_miss():
     failing["mnist5k"][0]["final"]["frechet_distance"] = 3.7  # > 3 x 1.2
     failing["mnist5k"][1]["final"]["classifier_score"] = 8.3  # < 0.9 x 9.3
     failing["throughput"]["ratio"] = 0.9
-    failing["chapters"][0]["seconds"] = 200
+    failing["chapters"]["rows"][0]["scaled_seconds"] = 200  # 3 minutes at the reference speed
     missed = run.check(failing, "full")
     assert len(missed) == 6, missed
     assert any("grid seed 1: 24 modes" in m for m in missed)
@@ -149,3 +156,24 @@ def test_cited_keys_exist_in_the_bibliography():
     keys |= {"srivastava2017veegan", "heusel2017fid", "salimans2016improved", "tensorflow2024dcgan"}
     for key in keys:
         assert f"{{{key}," in bib, key
+
+
+RUN_TIME = re.compile(
+    r"\*\*Run time\.\*\* About ([\d.]+) (seconds|minutes) on the book's reference CPU"
+)
+
+
+def test_each_chapter_states_the_run_time_measured_for_it():
+    """The 'Run time' line opening each chapter is the time measured by the benchmarks
+    (``--only chapters``), scaled to the reference machine: stated, not guessed."""
+    chapters = json.loads((ROOT / "benchmarks" / "results" / "full.json").read_text())["chapters"]
+    rows = {row["chapter"]: row for row in chapters["rows"]}
+    notebooks = sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(rows) == [nb.stem for nb in notebooks], "rerun benchmarks/run.py --only chapters"
+    for notebook in notebooks:
+        first = "".join(json.loads(notebook.read_text())["cells"][0]["source"])
+        match = RUN_TIME.search(first.replace("\n", " "))
+        assert match, f"{notebook.name}: no 'Run time' line in the first cell"
+        stated = float(match[1]) * (60 if match[2] == "minutes" else 1)
+        scaled = rows[notebook.stem]["scaled_seconds"]
+        assert 0.8 * scaled - 10 <= stated <= 1.2 * scaled + 10, (notebook.name, stated, scaled)

@@ -41,3 +41,34 @@ def test_link_check_finds_broken_links_and_anchors(tmp_path, monkeypatch):
         "a.html: broken link c.html",
         "a.html: missing anchor b.html#gone",
     ]
+
+
+def _notebook(path, source):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source)]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+def test_the_speed_check_runs_chapters_on_one_core_with_one_thread(tmp_path, capsys):
+    """A notebook that sees one CPU and one TensorFlow thread passes, one that needs more
+    fails: the pinning is real, so a chapter that only passes on a fast machine is caught."""
+    check = load("check_speed_independence")
+    one = _notebook(
+        tmp_path / "one.ipynb",
+        "import os, tensorflow as tf\n"
+        "assert len(os.sched_getaffinity(0)) == 1\n"
+        "assert tf.config.threading.get_intra_op_parallelism_threads() == 1",
+    )
+    many = _notebook(tmp_path / "many.ipynb", "import os\nassert len(os.sched_getaffinity(0)) > 1")
+    assert check.main([str(one)]) == 0
+    assert check.main([str(one), str(many)]) == 1
+    out = capsys.readouterr().out
+    assert "many.ipynb: FAILED on one core" in out and "1 of 2 chapters passed" in out
