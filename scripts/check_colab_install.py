@@ -47,8 +47,18 @@ def main(argv=None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     try:
         started = time.perf_counter()
+        # build from a copy of what the package is made of, so the repository gets no build/
+        source = work / "source"
+        shutil.rmtree(source, ignore_errors=True)
+        shutil.copytree(
+            ROOT / "ganbook_lib",
+            source / "ganbook_lib",
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy(ROOT / name, source / name)
         wheels = work / "wheels"
-        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, ROOT])
+        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, source])
         wheel = next(wheels.glob("ganbook-*.whl"))
         venv = work / "venv"
         _run([sys.executable, "-m", "venv", "--clear", venv])
