@@ -220,7 +220,12 @@ def write_report(results: dict, page: Path = PAGE) -> Path:
         "exactly as `ganbook evaluate` does. Seeds: "
         f"{', '.join(str(s) for s in results['seeds'])}. CI runs a shorter version "
         "(`--quick`, a third to a half of the budgets) on every push and fails when a target "
-        "is clearly missed. The last section lists the targets this run missed, if any.",
+        "is clearly missed. The last section lists the targets this run missed, if any."
+        + "".join(
+            f" The {part} part was measured again on {stamp['started'][:10]}, possibly on "
+            "another machine (`--only`); its section says so."
+            for part, stamp in sorted(results.get("reruns", {}).items())
+        ),
         "",
         "## Mode coverage on the 2-D mixtures",
         "",

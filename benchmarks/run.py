@@ -265,22 +265,21 @@ def main(argv=None) -> int:
     budgets = BUDGETS[mode]
     # --only updates those parts of an existing results file and keeps the rest
     results = json.loads(out.read_text()) if args.only and out.is_file() else {}
-    results.update(
-        {
-            "mode": mode,
-            "seeds": seeds,
-            "budgets": budgets,
-            "machine": {
-                "cpus": os.cpu_count(),
-                "processor": platform.processor() or platform.machine(),
-                "python": platform.python_version(),
-            },
-            "started": time.strftime("%Y-%m-%d %H:%M:%S"),
-        }
-    )
     import tensorflow as tf
 
-    results["machine"]["tensorflow"] = tf.__version__
+    machine = {
+        "cpus": os.cpu_count(),
+        "processor": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+    }
+    stamp = {"machine": machine, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    if args.only and "started" in results:
+        # the page's date and machine stay those of the full run; the parts rerun say their own
+        for part in only:
+            results.setdefault("reruns", {})[part] = stamp
+    else:
+        results.update({"mode": mode, "seeds": seeds, "budgets": budgets, **stamp})
     results["recipes"] = {
         name: dataclasses.asdict(recipe)
         for name, recipe in (

@@ -402,6 +402,11 @@ def train_run(
     if out.exists() and not out.is_dir():
         raise GanbookError(f"--out {str(out)!r} exists and is not a directory")
     previous = read_run(out) if (out / RUN_FILE).exists() else None
+    if previous is None and (out / CHECKPOINT_FILE).exists():
+        raise GanbookError(
+            f"{out} holds a checkpoint but no {RUN_FILE}, so the run cannot be resumed; "
+            "restore run.json or choose another --out (the checkpoint is left as it is)"
+        )
     unfinished = previous is not None and previous["status"] != "finished"
     if previous is not None:
         for key, value in (("data", _data_key(data)), ("conditional", conditional)):
@@ -515,7 +520,7 @@ def train_run(
                 verbose=verbose,
             )
         except KeyboardInterrupt:
-            if recipe.cosine_decay:
+            if recipe.cosine_decay and hasattr(decay, "base"):  # the schedule had begun
                 decay.on_train_end()  # the recipe's rates, not the annealed ones, are saved
             record.checkpoint(gan)
             raise TrainingInterrupted(

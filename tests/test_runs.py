@@ -220,6 +220,17 @@ def test_a_damaged_run_gets_one_line_and_nothing_is_overwritten(
     assert not (tmp_path / "s.npz").exists()
 
 
+def test_a_checkpoint_without_its_run_record_is_refused_not_overwritten(
+    small_run, tmp_path, capsys
+):
+    out = _damaged(small_run, tmp_path, "checkpoint.npz", lambda b: b)
+    (out / "run.json").unlink()
+    before = _snapshot(out)
+    code, lines, _ = _ganbook(capsys, "train", "--data", "gaussian_1d", "--out", str(out))
+    assert code == 2 and len(lines) == 1 and "holds a checkpoint but no run.json" in lines[0]
+    assert _snapshot(out) == before
+
+
 # ------------------------------------------------------------------------- bad training data
 def _images(folder, sizes):
     from PIL import Image
