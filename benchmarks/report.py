@@ -30,6 +30,14 @@ PUBLISHED = {
 }
 
 
+def _length(results, data) -> str:
+    """How long each run of ``data`` trained: fixed steps (issue 9 on), or the wall-time budget
+    of results measured before."""
+    if "steps" in results:
+        return f"{results['steps'][data]:,} generator steps"
+    return f"{results['budgets'][data]} s"
+
+
 def _mean(values):
     values = list(values)
     return sum(values) / len(values)
@@ -77,16 +85,19 @@ def _plot_curves(results, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    x_key, x_label = (
+        ("step", "generator step") if "steps" in results else ("seconds", "training time (s)")
+    )
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
     for ax, data in zip(axes[:2], ("ring", "grid")):
         for r in results.get(data, []):
-            t = [p["seconds"] for p in r["curve"]]
+            t = [p[x_key] for p in r["curve"]]
             ax.plot(
                 t, [p["high_quality"] for p in r["curve"]], marker="o", label=f"seed {r['seed']}"
             )
         ax.axhline(0.95, color="grey", linestyle="--", linewidth=1, label="target 95 %")
         ax.set_title(f"{data}: high-quality share")
-        ax.set_xlabel("training time (s)")
+        ax.set_xlabel(x_label)
         ax.set_ylim(0, 1.02)
         ax.legend(fontsize=8)
     ax = axes[2]
@@ -98,7 +109,7 @@ def _plot_curves(results, path):
     ):
         for r in results.get(key, []):
             ax.plot(
-                [p["seconds"] for p in r["curve"]],
+                [p[x_key] for p in r["curve"]],
                 [p["frechet_distance"] for p in r["curve"]],
                 style,
                 marker="o",
@@ -110,7 +121,7 @@ def _plot_curves(results, path):
         ax.axhline(3 * real, color="grey", linestyle="--", linewidth=1, label="target: 3 x real")
         ax.set_yscale("log")
     ax.set_title("mnist5k: classifier Fréchet distance")
-    ax.set_xlabel("training time (s)")
+    ax.set_xlabel(x_label)
     ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -123,10 +134,10 @@ def _digit_section(results, real) -> list[str]:
     seconds = [r["cluster_seconds"] for r in ours if "cluster_seconds" in r]
     clustering = f"at most {max(seconds):.1f} s" if seconds else "time not recorded"
     lines = [
-        "## Digits in two minutes",
+        "## Digits in two minutes" if "budgets" in results else "## Digits",
         "",
         "The 5,000-digit MNIST subset (`mnist5k`: 4,000 training, 1,000 held-out digits), "
-        f"{results['budgets']['mnist5k']} s of training. The measuring classifier "
+        f"{_length(results, 'mnist5k')} of training. The measuring classifier "
         f"({real['classifier_accuracy']:.1%} accurate on held-out digits) gives the classifier "
         "Fréchet distance (FD, the FID of {cite}`heusel2017fid` with a digit classifier in place "
         "of Inception; lower is better) and the classifier score (the Inception Score of "
@@ -216,7 +227,13 @@ def write_report(results: dict, page: Path = PAGE) -> Path:
         "Every number on this page was measured by one command, `python benchmarks/run.py`, "
         f"on a {m['cpus']}-core CPU machine (TensorFlow {m['tensorflow']}, Python {m['python']}) "
         f"on {results['started'][:10]}. Each run is `ganbook train` with the library's default "
-        "recipe for the dataset and a wall-time budget; the suite then measures the samples "
+        "recipe for the dataset and "
+        + (
+            "a fixed number of generator steps (the time it took is given beside it); "
+            if "steps" in results
+            else "a wall-time budget; "
+        )
+        + "the suite then measures the samples "
         "exactly as `ganbook evaluate` does. Seeds: "
         f"{', '.join(str(s) for s in results['seeds'])}. CI runs a shorter version "
         "(`--quick`, a third to a half of the budgets) on every push and fails when a target "
@@ -233,9 +250,9 @@ def write_report(results: dict, page: Path = PAGE) -> Path:
         "a sample is *high-quality* when it lies within three standard deviations of its "
         "nearest centre, and a mode is covered when at least one high-quality sample lands on "
         "it. The ring has 8 Gaussians (σ = 0.01) on the unit circle, the grid 25 (σ = 0.05) "
-        f"at {{-4, -2, 0, 2, 4}}². Our budget: {results['budgets']['ring']} s of training on "
+        f"at {{-4, -2, 0, 2, 4}}². Our budget: {_length(results, 'ring')} of training on "
         "the ring, "
-        f"{results['budgets']['grid']} s on the grid. Targets: all modes in every run and a "
+        f"{_length(results, 'grid')} on the grid. Targets: all modes in every run and a "
         "mean high-quality share of at least 95 %. The published rows come from the papers "
         "cited; they trained longer, on other hardware, with one unconditional generator. Our "
         "grid recipe is self-conditioned {cite}`liu2020selfconditioned`: it splits the "

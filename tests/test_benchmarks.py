@@ -137,6 +137,24 @@ def test_the_appendix_is_generated_from_the_results(tmp_path, monkeypatch):
     assert (tmp_path / "figures" / "quality_over_time.png").stat().st_size > 10_000
 
 
+def test_runs_of_fixed_steps_are_reported_by_their_steps(tmp_path, monkeypatch):
+    """Results measured at fixed step counts (issue 9) say so, not 'a wall-time budget'."""
+    report = load("report")
+    monkeypatch.setattr(report, "FIGURES", tmp_path / "figures")
+    results = {k: v for k, v in PASSING.items() if k != "budgets"}
+    results["steps"] = {"ring": 20000, "grid": 20000, "mnist5k": 3000}
+    text = report.write_report(results, tmp_path / "appendix.md").read_text()
+    assert "a fixed number of generator steps" in text and "wall-time budget" not in text
+    assert "Our budget: 20,000 generator steps of training on the ring" in text
+    assert "3,000 generator steps of training" in text
+
+
+def test_the_tutorial_recipe_sees_as_many_images_as_ours():
+    run = load("run")
+    assert run.tutorial_steps(3000) == 750  # 3,000 x 64 = 750 x 256 images
+    assert run.tutorial_steps(600) == 150
+
+
 def test_committed_appendix_matches_the_committed_results(tmp_path, monkeypatch):
     results = ROOT / "benchmarks" / "results" / "full.json"
     if not results.is_file():
