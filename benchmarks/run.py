@@ -153,16 +153,14 @@ def real_reference(final: dict) -> dict:
     }
 
 
-def chapter_times() -> dict:
-    """Each chapter run top to bottom under nbval, one fresh process each, timed; and the
-    machine's matmul rate, measured in the same run, to scale the times to the reference
-    machine (``bench.REFERENCE_GFLOPS``): ``scaled = seconds * gflops / reference``."""
+def chapter_times(gflops: float) -> dict:
+    """Each chapter run top to bottom under nbval, one fresh process each, timed, and scaled to
+    the reference machine with ``gflops``, the matmul rate measured in the same run:
+    ``scaled = seconds * gflops / bench.REFERENCE_GFLOPS``."""
     from ganbook_lib import bench
 
     started = time.strftime("%Y-%m-%d %H:%M")
-    gflops = bench.matmul_flops_per_second() / 1e9
     scale = gflops / bench.REFERENCE_GFLOPS
-    print(f"  matmul (2048 x 2048, float32): {gflops:.1f} GFLOP/s, scale {scale:.2f}", flush=True)
     rows = []
     for notebook in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb")):
         start = time.perf_counter()
@@ -337,7 +335,7 @@ def main(argv=None) -> int:
         results["throughput"] = bench.throughput("tf-tutorial", 256, 20 if args.quick else 60)
     if "chapters" in only:
         print("chapters ...", flush=True)
-        results["chapters"] = chapter_times()
+        results["chapters"] = chapter_times(gflops)
     results["missed"] = check(results, mode)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
