@@ -14,6 +14,7 @@ import pytest
 from ganbook_lib import GanbookError, cli, files, recipes
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+STEPS = 2400  # the first command's length: long enough to be killed twice on a fast machine
 
 
 # ------------------------------------------------------------------------- atomic writes
@@ -46,7 +47,7 @@ def test_stale_temporaries_are_removed_and_nothing_else(tmp_path):
 
 
 # ------------------------------------------------------------------------- kill -9 and Ctrl-C
-def _train_command(out, steps=4000):
+def _train_command(out, steps=STEPS):
     return [
         sys.executable,
         "-m",
@@ -59,7 +60,7 @@ def _train_command(out, steps=4000):
     ] + ["--seed", "1", "--out", str(out), "--quiet"]
 
 
-def _start_and_stop(out, sig, after_step=400, steps=4000):
+def _start_and_stop(out, sig, after_step=400, steps=STEPS):
     """Start a training process, send it ``sig`` once its run.json reports ``after_step``."""
     process = subprocess.Popen(
         _train_command(out, steps), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -83,7 +84,7 @@ def _loss_steps(out):
     return [int(line.split(",")[0]) for line in lines[1:]]
 
 
-def _finish(out, steps=4000):
+def _finish(out, steps=STEPS):
     result = subprocess.run(
         _train_command(out, steps), env=ENV, capture_output=True, text=True, timeout=600
     )
@@ -108,9 +109,9 @@ def test_a_run_killed_twice_resumes_from_its_checkpoints_with_a_clean_loss_log(t
     resumed_at = int(result.stdout.split("at step ")[1].split()[0])
     assert resumed_at >= again["step"]  # the checkpoint, not step 0
     final = json.loads((out / "run.json").read_text())
-    assert final["status"] == "finished" and final["step"] == 4000  # the first command's length
+    assert final["status"] == "finished" and final["step"] == STEPS  # the first command's length
     steps = _loss_steps(out)
-    assert steps == sorted(set(steps)) and steps[-1] == 4000  # strictly increasing, no repeats
+    assert steps == sorted(set(steps)) and steps[-1] == STEPS  # strictly increasing, no repeats
     assert not [p for p in out.iterdir() if p.name.endswith(files.TEMP_SUFFIX)]
 
 
@@ -128,7 +129,7 @@ def test_ctrl_c_saves_a_checkpoint_exits_130_and_the_same_command_finishes(tmp_p
     with pytest.raises(GanbookError, match="give the same length to finish it"):
         recipes.train_run("ring", out, steps=10, verbose=0)
     _finish(out)
-    assert json.loads((out / "run.json").read_text())["step"] == 4000
+    assert json.loads((out / "run.json").read_text())["step"] == STEPS
     steps = _loss_steps(out)
     assert steps == sorted(set(steps))
 
