@@ -36,8 +36,8 @@ def notebook(cells):
     return nb
 
 
-def run_pytest(project):
-    env = {**os.environ, "GANBOOK_NBVAL_CACHE": "1"}
+def run_pytest(project, switch="1"):
+    env = {**os.environ, "GANBOOK_NBVAL_CACHE": switch}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q", "."],
         cwd=project,
@@ -117,15 +117,7 @@ def test_a_passing_notebook_is_cached_as_nbclient_would_execute_it(project):
 
 def test_the_plugin_can_be_turned_off(project):
     nbformat.write(notebook(["1 + 1"]), project / "one.ipynb")
-    env = {**os.environ, "GANBOOK_NBVAL_CACHE": "0"}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q", "."],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_pytest(project, switch="0")
     assert "1 passed" in result.stdout, result.stdout
     assert "nbval cache" not in result.stdout
     assert not (project / "_build").exists()
