@@ -484,7 +484,7 @@ def video_generator(
     frames: int = 8,
     canvas: int = 24,
     sprite_size: int = 16,
-    width: int = 32,
+    width: int = 16,
     num_classes: int | None = 10,
 ) -> keras.Model:
     """``[z, label] -> clip`` of shape (frames, canvas, canvas, 1), values in [-1, 1].
@@ -492,8 +492,9 @@ def video_generator(
     ``z`` is split into a content code ``z_c`` (its first ``content_dim`` entries: *what* is
     shown) and a motion code ``z_m`` (the rest: *how* it moves).
 
-    - Content: a DCGAN-style decoder draws one ``sprite_size`` x ``sprite_size`` sprite from
-      ``z_c`` and, with ``num_classes``, a learned embedding of the requested digit ``label``.
+    - Content: a DCGAN-style decoder (``width`` channels at the sprite's full size, twice as
+      many at each halving) draws one ``sprite_size`` x ``sprite_size`` sprite from ``z_c``
+      and, with ``num_classes``, a learned embedding of the requested digit ``label``.
     - Motion: an MLP maps ``(z_m, tau_t z_m, tau_t)`` (:class:`FrameClock`) to the sprite's
       position ``p_t`` in frame ``t``, squashed into the canvas by a sigmoid.
     - :class:`SpriteRenderer` draws the sprite at ``p_t`` in every frame.
