@@ -272,6 +272,20 @@ def test_video_generator_draws_one_sprite_inside_the_canvas(num_classes):
     assert discriminator(d_inputs).shape == (3, 1)
 
 
+@pytest.mark.parametrize("width", [16, 8])
+def test_video_generator_width_is_its_channels_at_full_size(width):
+    # chapter 6 says the default decoder has 16 channels at the sprite's full size (16x16),
+    # twice as many at each halving
+    kw = {} if width == 16 else {"width": width}
+    generator = applications.video_generator(**kw)
+    maps = [
+        layer.output.shape[1:]
+        for layer in generator.layers
+        if isinstance(layer, tf.keras.layers.Conv2DTranspose)
+    ]
+    assert maps == [(8, 8, 2 * width), (16, 16, width)], maps
+
+
 def test_video_models_check_input():
     with pytest.raises(GanbookError, match="content_dim must be smaller"):
         applications.video_generator(latent_dim=8, content_dim=8)
