@@ -389,6 +389,7 @@ def train_run(
         LossLog,
         NonFiniteGuard,
         StepLimit,
+        StopOnInterrupt,
         TimeLimit,
     )
 
@@ -492,7 +493,8 @@ def train_run(
         saver = GANCheckpoint(
             out / CHECKPOINT_FILE, meta={"data": run["data"]}, on_save=record.write
         )
-        fit_callbacks = [StepLimit(target), guard, LossLog(out / "losses.csv"), saver]
+        stopper = StopOnInterrupt()
+        fit_callbacks = [StepLimit(target), guard, LossLog(out / "losses.csv"), saver, stopper]
         if seconds_left:
             fit_callbacks.append(TimeLimit(seconds_left))
         if recipe.cosine_decay:
@@ -519,14 +521,18 @@ def train_run(
                 callbacks=fit_callbacks + list(callbacks or []),
                 verbose=verbose,
             )
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # a second Ctrl-C, or one before training began
             if recipe.cosine_decay and hasattr(decay, "base"):  # the schedule had begun
                 decay.on_train_end()  # the recipe's rates, not the annealed ones, are saved
             record.checkpoint(gan)
+            stopper.interrupted = True
+        finally:
+            stopper.restore()
+        if stopper.interrupted:  # the saver's on_train_end has saved the checkpoint
             raise TrainingInterrupted(
                 f"interrupted at step {gan.step}; checkpoint saved in {out}: run the same "
                 "command to resume"
-            ) from None
+            )
         run["stopped"] = guard.message
     save_run_samples(gan, run, out / "samples.png")
     run["metrics"] = evaluate_run(out, gan=gan, run=run)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
+import threading
 import time
 from pathlib import Path
 
@@ -349,6 +351,46 @@ class StepLimit(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         if self.model.step >= self.total:
             self.model.stop_training = True
+
+
+class StopOnInterrupt(keras.callbacks.Callback):
+    """Turn Ctrl-C (SIGINT) during ``fit()`` into a clean stop after the current step.
+
+    Python's own handler raises ``KeyboardInterrupt`` wherever the main thread happens to be,
+    and code that catches every exception can swallow it there: about one Ctrl-C in twenty was
+    lost that way in ``ganbook train``, which then trained on to the end. This handler raises
+    nothing; it sets ``interrupted`` and ``model.stop_training``, so Keras ends the epoch and
+    the training as it does for :class:`StepLimit` (the callbacks' ``on_epoch_end`` and
+    ``on_train_end`` run, and :class:`GANCheckpoint` saves). A second Ctrl-C gets the previous
+    handler back and interrupts at once. Outside the main thread, where no signal arrives,
+    it does nothing. :meth:`restore` puts the previous handler back; ``on_train_end`` calls it,
+    and so should a ``finally`` around ``fit()``, which may end with an exception instead.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.interrupted = False
+        self._previous = None
+
+    def on_train_begin(self, logs=None):
+        if threading.current_thread() is threading.main_thread() and self._previous is None:
+            previous = signal.getsignal(signal.SIGINT)
+            signal.signal(signal.SIGINT, self._handle)
+            # a handler installed outside Python reads as None and cannot be set again
+            self._previous = signal.default_int_handler if previous is None else previous
+
+    def _handle(self, signum, frame):
+        self.interrupted = True
+        self.model.stop_training = True
+        self.restore()
+
+    def restore(self) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def on_train_end(self, logs=None):
+        self.restore()
 
 
 class CosineDecay(keras.callbacks.Callback):
