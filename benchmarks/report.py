@@ -324,15 +324,36 @@ def write_report(results: dict, page: Path = PAGE) -> Path:
             f"{REFERENCE_GFLOPS:.0f} / *your rate* for your machine (`python benchmarks/run.py "
             "--only chapters` measures both). Targets, at the reference speed: 3 minutes a "
             "chapter, 20 minutes for the book.",
+        ]
+        with_cpu = all("cpu_seconds" in row for row in rows)
+        if "matmul_gflop_per_s_after" in chapters:
+            lines += [
+                "",
+                "Measured again after the chapters, the matmul ran at "
+                f"{chapters['matmul_gflop_per_s_after']:.0f} GFLOP/s: on a shared host the rate "
+                "drifts, and the scaled column is only as steady as the rate it was scaled by.",
+            ]
+        if with_cpu:
+            busy = sum(row["cpu_seconds"] for row in rows) / total
+            lines[-1] += (
+                " The CPU column is each chapter's processor time, both cores together: the "
+                f"chapters kept {busy:.1f} of the 2 cores busy on average."
+            )
+        lines += [
             "",
-            "| chapter | seconds here | seconds scaled | passed |",
-            "|---|---|---|---|",
+            "| chapter | seconds here | seconds scaled |"
+            + (" CPU-seconds |" if with_cpu else "")
+            + " passed |",
+            "|---|---|---|" + ("---|" if with_cpu else "") + "---|",
             *(
                 f"| {row['chapter']} | {row['seconds']:.0f} | {row['scaled_seconds']:.0f} | "
-                f"{'yes' if row['passed'] else 'NO'} |"
+                + (f"{row['cpu_seconds']:.0f} | " if with_cpu else "")
+                + f"{'yes' if row['passed'] else 'NO'} |"
                 for row in rows
             ),
-            f"| **all** | **{total:.0f}** | **{scaled:.0f}** | |",
+            f"| **all** | **{total:.0f}** | **{scaled:.0f}** | "
+            + (f"**{sum(row['cpu_seconds'] for row in rows):.0f}** | " if with_cpu else "")
+            + "|",
         ]
     if results.get("recipes"):
         lines += ["", "## The recipes measured", "", *_recipe_table(results["recipes"])]

@@ -137,6 +137,25 @@ def test_the_appendix_is_generated_from_the_results(tmp_path, monkeypatch):
     assert (tmp_path / "figures" / "quality_over_time.png").stat().st_size > 10_000
 
 
+def test_chapter_times_report_cpu_seconds_and_the_rate_measured_after(tmp_path, monkeypatch):
+    report = load("report")
+    monkeypatch.setattr(report, "FIGURES", tmp_path / "figures")
+    results = copy.deepcopy(PASSING)
+    results["chapters"]["matmul_gflop_per_s_after"] = 150.0
+    results["chapters"]["rows"].append(
+        {"chapter": "02_core_concepts", "seconds": 50.0, "scaled_seconds": 100.0, "passed": True}
+    )
+    old_style = report.write_report(results, tmp_path / "old.md").read_text()
+    assert "| 01_background | 30 | 60 | yes |" in old_style  # results without CPU times
+    for row, cpu in zip(results["chapters"]["rows"], (45.0, 75.0)):
+        row["cpu_seconds"] = cpu
+    text = report.write_report(results, tmp_path / "appendix.md").read_text()
+    assert "after the chapters, the matmul ran at 150 GFLOP/s" in text
+    assert "kept 1.5 of the 2 cores busy on average" in text  # (45 + 75) / (30 + 50)
+    assert "| 02_core_concepts | 50 | 100 | 75 | yes |" in text
+    assert "| **all** | **80** | **160** | **120** | |" in text
+
+
 def test_runs_of_fixed_steps_are_reported_by_their_steps(tmp_path, monkeypatch):
     """Results measured at fixed step counts (issue 9) say so, not 'a wall-time budget'."""
     report = load("report")
