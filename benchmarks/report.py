@@ -22,7 +22,11 @@ FIGURES = ROOT / "book" / "images" / "benchmarks"
 # Published results on the same protocol (2,500 samples; a sample is high-quality within 3
 # standard deviations of its nearest centre). Each row: method, modes, high-quality share, key.
 PUBLISHED = {
-    "ring": [("GDPP", 8.0, 0.717, "elfeki2019gdpp")],
+    # PacGAN: Table 1 of lin2018pacgan (means of 10 trials); GDPP: Table 1 of elfeki2019gdpp
+    "ring": [
+        ("GDPP", 8.0, 0.717, "elfeki2019gdpp"),
+        ("PacGAN4", 7.8, 0.959, "lin2018pacgan"),
+    ],
     "grid": [
         ("GDPP", 24.8, 0.685, "elfeki2019gdpp"),
         ("PacGAN4", 24.8, 0.936, "lin2018pacgan"),
