@@ -238,7 +238,9 @@ class GAN(TrackedModel):
         return {name: t.result() for name, t in self.trackers.items()}
 
     def _update_ema(self):
-        # warm-up: average over the steps so far while they are fewer than 1 / (1 - decay)
+        # warm-up, as tf.train.ExponentialMovingAverage does with num_updates: the decay
+        # (1 + t) / (10 + t) stays below ema_decay until step 8,990 for 0.999, so early on the
+        # average spans about t / 9 steps and the random initial weights fade out
         t = tf.cast(self.g_optimizer.iterations, tf.float32)
         decay = tf.minimum(self.ema_decay, (1.0 + t) / (10.0 + t))
         for ema, w in zip(self.ema_generator.weights, self.generator.weights):
