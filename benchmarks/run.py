@@ -276,6 +276,16 @@ def check(results: dict, mode: str) -> list[str]:
     return missed
 
 
+def save(results: dict, out: Path, mode: str) -> None:
+    """Write the results so far, atomically, with the targets they miss. Called after every
+    run: a suite of an hour or more must not lose its finished runs to a later failure."""
+    results["missed"] = check(results, mode)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(results, indent=1) + "\n")
+    os.replace(tmp, out)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="CI's short version")
@@ -334,6 +344,7 @@ def main(argv=None) -> int:
             for seed in seeds:
                 print(f"{data}, seed {seed}, {steps[data]} steps ...", flush=True)
                 results[data].append(train_and_measure(data, steps[data], seed, scale))
+                save(results, out, mode)
                 print(f"  {json.dumps(results[data][-1]['final'])}", flush=True)
     if "tf-tutorial" in only:
         results["tf_tutorial"] = []
@@ -348,6 +359,7 @@ def main(argv=None) -> int:
                     recipe=recipes.TF_TUTORIAL_RECIPE,
                 )
             )
+            save(results, out, mode)
     digit_runs = results.get("mnist5k", []) + results.get("tf_tutorial", [])
     if only & {"mnist5k", "tf-tutorial"} and digit_runs:
         results["mnist5k_real"] = real_reference(digit_runs[0]["final"])
@@ -361,17 +373,14 @@ def main(argv=None) -> int:
                 results[f"{data}_no_clusters"].append(
                     train_and_measure(data, steps[data], seed, scale, recipe=plain)
                 )
+                save(results, out, mode)
     if "throughput" in only:
         print("throughput ...", flush=True)
         results["throughput"] = bench.throughput("tf-tutorial", 256, 20 if args.quick else 60)
     if "chapters" in only:
         print("chapters ...", flush=True)
         results["chapters"] = chapter_times(gflops)
-    results["missed"] = check(results, mode)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(results, indent=1) + "\n")
-    os.replace(tmp, out)
+    save(results, out, mode)
     print(f"wrote {out}")
     if not args.no_report and mode == "full":
         from report import write_report

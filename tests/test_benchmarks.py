@@ -191,6 +191,27 @@ def test_the_real_mixtures_score_about_one_minus_exp_minus_4_5(tmp_path, monkeyp
     assert run.check(results, "full") == run.check(PASSING, "full")  # a reference, not a target
 
 
+def test_a_failure_late_in_the_suite_keeps_the_runs_finished_before_it(tmp_path, monkeypatch):
+    """The suite saves after every run: a crash in a later part must not lose an hour of runs
+    (it once did, in the throughput part after 100 minutes of training)."""
+    run = load("run")
+    calls = []
+
+    def fake_run(data, steps, seed, scale, recipe=None):
+        calls.append((data, seed))
+        if data == "grid":
+            raise RuntimeError("a later part fails")
+        return toy(data, seed, 8, 0.97)
+
+    monkeypatch.setattr(run, "train_and_measure", fake_run)
+    out = tmp_path / "results.json"
+    with pytest.raises(RuntimeError, match="a later part fails"):
+        run.main(["--only", "ring", "grid", "--seeds", "0", "1", "--out", str(out), "--no-report"])
+    saved = json.loads(out.read_text())
+    assert [r["seed"] for r in saved["ring"]] == [0, 1] and calls[-1] == ("grid", 0)
+    assert not list(tmp_path.glob("*.tmp"))  # written atomically
+
+
 def test_the_tutorial_recipe_sees_as_many_images_as_ours():
     run = load("run")
     assert run.tutorial_steps(3000) == 750  # 3,000 x 64 = 750 x 256 images
