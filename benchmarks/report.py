@@ -14,6 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from run import STEPS  # noqa: E402  (run.py imports this module inside its main() only)
+
 from ganbook_lib.bench import REFERENCE_GFLOPS  # noqa: E402
 
 PAGE = ROOT / "book" / "appendix_benchmarks.md"
@@ -251,12 +253,7 @@ def _quick_share(results: dict) -> str:
     """How much shorter CI's quick runs are than the runs on this page."""
     if "steps" not in results:
         return "`--quick`, a third to a half of the budgets"
-    import importlib.util  # run.py imports this module, so it is loaded here, by its path
-
-    spec = importlib.util.spec_from_file_location("_run", Path(__file__).with_name("run.py"))
-    run = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(run)
-    quick, full = run.STEPS["quick"], results["steps"]
+    quick, full = STEPS["quick"], results["steps"]
     shares = [quick[data] / full[data] for data in quick if data in full]
     return f"`--quick`, {min(shares):.0%} to {max(shares):.0%} of these steps"
 
