@@ -212,6 +212,31 @@ def test_a_failure_late_in_the_suite_keeps_the_runs_finished_before_it(tmp_path,
     assert not list(tmp_path.glob("*.tmp"))  # written atomically
 
 
+def test_the_save_after_a_digit_run_judges_it_against_the_real_digits(tmp_path, monkeypatch):
+    """The first digit run's save needs the real digits' numbers (CI once crashed there, because
+    they were filled in only after all the digit runs)."""
+    run = load("run")
+
+    def fake_run(data, steps, seed, scale, recipe=None):
+        d = digits(seed, 5.0 if seed == 1 else 2.0, 9.0)
+        d["final"].update(
+            real_frechet_distance=1.0, real_classifier_score=9.5, classifier_accuracy_on_test=0.97
+        )
+        return d
+
+    monkeypatch.setattr(run, "train_and_measure", fake_run)
+    out = tmp_path / "results.json"
+    argv = ["--only", "mnist5k", "--seeds", "0", "1", "--out", str(out), "--no-report"]
+    assert run.main(argv) == 1  # seed 1's FD 5.0 is more than 3 x the real 1.0
+    saved = json.loads(out.read_text())
+    assert saved["mnist5k_real"]["frechet_distance"] == 1.0
+    assert saved["missed"] == ["mnist5k seed 1: FD 5.00 > 3.0 x real 1.00"]
+    without = {k: v for k, v in saved.items() if k != "mnist5k_real"}
+    assert run.check(without, "full") == [
+        "mnist5k: no real-digit reference to judge the runs against"
+    ]
+
+
 def test_the_tutorial_recipe_sees_as_many_images_as_ours():
     run = load("run")
     assert run.tutorial_steps(3000) == 750  # 3,000 x 64 = 750 x 256 images
