@@ -383,6 +383,13 @@ def write_report(results: dict, page: Path = PAGE) -> Path:
             "--only chapters` measures both). Targets, at the reference speed: 3 minutes a "
             "chapter, 20 minutes for the book.",
         ]
+        runs = chapters.get("runs", 1)
+        if runs > 1:
+            lines[-1] += (
+                f" The book ran {runs} times, one pass after another, and each chapter's row is "
+                "its fastest run, the one least disturbed by other programs on a shared host "
+                f"(its {runs} times are in `benchmarks/results/full.json`)."
+            )
         with_cpu = all("cpu_seconds" in row for row in rows)
         if "matmul_gflop_per_s_after" in chapters:
             lines += [

@@ -157,6 +157,49 @@ def test_chapter_times_report_cpu_seconds_and_the_rate_measured_after(tmp_path, 
     assert "| **all** | **80** | **160** | **120** | |" in text
 
 
+def test_chapter_times_keep_each_chapters_fastest_run_of_several_passes(tmp_path, monkeypatch):
+    run = load("run")
+    from ganbook_lib import bench
+
+    monkeypatch.setattr(bench, "matmul_flops_per_second", lambda: 150e9)
+    seen = []
+    # two chapters, two passes: chapter 01 is slowed down in pass 1, chapter 02 in pass 2,
+    # and chapter 02's second run fails
+    times = iter([(90.0, True), (40.0, True), (30.0, True), (70.0, False)])
+
+    def fake_timer(notebook):
+        seen.append(notebook.stem)
+        seconds, passed = next(times)
+        return {"seconds": seconds, "cpu_seconds": seconds * 1.5, "passed": passed}
+
+    (tmp_path / "book").mkdir()
+    for stem in ("01_background", "02_core_concepts"):
+        (tmp_path / "book" / f"{stem}.ipynb").write_text("{}")
+    monkeypatch.setattr(run, "ROOT", tmp_path)
+    chapters = run.chapter_times(200.0, runs=2, timer=fake_timer)
+    assert seen == ["01_background", "02_core_concepts"] * 2  # pass after pass, not run after run
+    first, second = chapters["rows"]
+    assert (first["seconds"], first["cpu_seconds"], first["scaled_seconds"]) == (30.0, 45.0, 60.0)
+    assert first["run_seconds"] == [90.0, 30.0] and first["passed"]
+    assert second["seconds"] == 40.0 and second["run_seconds"] == [40.0, 70.0]
+    assert not second["passed"]  # one failing run fails the chapter
+    assert chapters["runs"] == 2 and chapters["matmul_gflop_per_s_after"] == 150.0
+
+
+def test_the_appendix_says_when_chapter_times_are_the_fastest_of_several_runs(
+    tmp_path, monkeypatch
+):
+    report = load("report")
+    monkeypatch.setattr(report, "FIGURES", tmp_path / "figures")
+    results = copy.deepcopy(PASSING)
+    text = report.write_report(results, tmp_path / "one.md").read_text()
+    assert "fastest run" not in text
+    results["chapters"]["runs"] = 3
+    text = report.write_report(results, tmp_path / "three.md").read_text()
+    assert "The book ran 3 times, one pass after another" in text
+    assert "its fastest run" in text
+
+
 def test_runs_of_fixed_steps_are_reported_by_their_steps(tmp_path, monkeypatch):
     """Results measured at fixed step counts (issue 9) say so, not 'a wall-time budget'."""
     report = load("report")
