@@ -388,7 +388,7 @@ def write_report(results: dict, page: Path = PAGE) -> Path:
             lines[-1] += (
                 f" The book ran {runs} times, one pass after another, and each chapter's row is "
                 "its fastest run, the one least disturbed by other programs on a shared host "
-                f"(its {runs} times are in `benchmarks/results/full.json`)."
+                "(every run's time is in `benchmarks/results/full.json`)."
             )
         with_cpu = all("cpu_seconds" in row for row in rows)
         if "matmul_gflop_per_s_after" in chapters:
