@@ -305,6 +305,7 @@ def train_semi_supervised(
         keras.optimizers.Adam(lr, beta_1=0.5),
         keras.optimizers.Adam(lr, beta_1=0.5),
         unsupervised_weight=unsupervised_weight,
+        steps_per_execution=min(eval_every, steps),  # one call into TensorFlow per evaluation
     )
     labelled = make_dataset(x_labelled, y_labelled, min(batch_size, len(x_labelled)), seed=seed)
     unlabelled = make_dataset(x_unlabelled, batch_size=batch_size, seed=seed + 1)

