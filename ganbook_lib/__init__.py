@@ -1,25 +1,24 @@
 """ganbook_lib: the small, tested library behind the ganbook chapters.
 
-Modules, each with one job:
+Core modules, each with one job:
 
 - ``data``      datasets (images in [-1, 1], toy 1-D/2-D mixtures) and ``tf.data`` pipelines
 - ``models``    generators and discriminators (MLP, DCGAN, conditional, article, tutorial)
 - ``losses``    GAN losses on logits and the gradient penalties
 - ``training``  the ``GAN`` keras.Model, its callbacks, and the from-scratch GradientTape step
 - ``recipes``   the recommended recipe for each dataset, and ``train_run`` used by the CLI
-- ``metrics``   mode coverage, classifier Fréchet distance and score, memorisation check
+- ``metrics``   mode coverage, classifier Fréchet distance and score, memorisation, confusion
 - ``plotting``  image grids, decision surfaces, densities, loss curves, animations
 - ``profile``   the CPU/GPU profile chosen by ``GANBOOK_PROFILE``
 - ``widgets``   notebook helpers: library source, sliders, latent explorer, interpolation
-- ``game``      snapshots of the game (D's surface with G's samples) for chapters 1-2
-- ``theory``    numerical checks of the loss mathematics (chapter 4)
-- ``repair``    layer-by-layer call traces (chapter 5)
-- ``applications`` semi-supervised GAN and tiny video generator (chapter 6)
-- ``diagnostics`` step timing and loss-curve reports (chapter 8)
-- ``dirac``     the Dirac GAN (chapter 9)
 - ``bench``     the throughput benchmark
 - ``files``     atomic file writes for run directories
+- ``checks``    argument checks at public boundaries
 - ``cli``       the ``ganbook`` command
+
+``ganbook_lib.chapters`` holds one module per chapter topic (the game's snapshots, the loss
+theory, the article's code, the semi-supervised and video GANs, diagnostics, the Dirac GAN).
+A chapter module may import the core; the core never imports a chapter module.
 """
 
 from __future__ import annotations

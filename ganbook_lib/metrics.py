@@ -5,6 +5,8 @@
   FID- and Inception-Score-style measures computed with a small digit classifier
   (:func:`digit_classifier`) trained on the real training split and cached on disk.
 - :func:`nearest_neighbour_ratio`: a memorisation check against the training images.
+- :func:`label_confusion`: how often a class-conditional generator draws the class it was asked
+  for, as read by a classifier.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import GanbookError
+from .checks import positive_int
 from .data import GRID_CENTRES, GRID_SIGMA, RING_CENTRES, RING_SIGMA
 
 CLASSIFIER_VERSION = 1
@@ -208,3 +211,28 @@ def nearest_neighbour_ratio(samples, train, reference) -> float:
         return float(np.median(np.sqrt(np.maximum(d2.min(1), 0))))
 
     return median_nn(samples) / median_nn(reference)
+
+
+# ----------------------------------------------------------------------------- conditional
+def label_confusion(requested, recognised, num_classes: int = 10) -> np.ndarray:
+    """Confusion matrix of a class-conditional generator, as counts.
+
+    Entry ``[i, j]`` counts samples generated with label ``i`` (``requested``) that the
+    measuring classifier calls ``j`` (``recognised``): scikit-learn's ``confusion_matrix``
+    over the classes ``0 .. num_classes - 1``, after checking the labels. Its trace divided by
+    its sum is the label accuracy; a perfect conditional generator gives a diagonal matrix.
+    """
+    from sklearn.metrics import confusion_matrix
+
+    num_classes = positive_int("num_classes", num_classes, 2)
+    requested = np.asarray(requested).astype(np.int64).ravel()
+    recognised = np.asarray(recognised).astype(np.int64).ravel()
+    if requested.shape != recognised.shape or len(requested) == 0:
+        raise GanbookError(
+            f"requested and recognised must be equally long and non-empty, "
+            f"got {requested.shape} and {recognised.shape}"
+        )
+    for name, labels in (("requested", requested), ("recognised", recognised)):
+        if labels.min() < 0 or labels.max() >= num_classes:
+            raise GanbookError(f"{name} labels must lie in 0..{num_classes - 1}")
+    return confusion_matrix(requested, recognised, labels=np.arange(num_classes))

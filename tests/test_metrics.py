@@ -108,3 +108,17 @@ def test_digit_classifier_is_accurate_and_cached():
     again = metrics.digit_classifier("mnist5k")  # loaded from the cache: same predictions
     assert again.test_accuracy == clf.test_accuracy
     assert not math.isnan(real_fd)
+
+
+# ----------------------------------------------------------------------------- conditional
+def test_label_confusion_counts_requested_against_recognised():
+    matrix = metrics.label_confusion([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], num_classes=3)
+    assert matrix.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+    assert np.trace(matrix) / matrix.sum() == pytest.approx(4 / 6)
+
+
+def test_label_confusion_checks_input():
+    with pytest.raises(GanbookError, match="equally long"):
+        metrics.label_confusion([0, 1], [0])
+    with pytest.raises(GanbookError, match="recognised labels must lie in 0..2"):
+        metrics.label_confusion([0, 1], [0, 3], num_classes=3)

@@ -105,3 +105,60 @@ def test_chapter_skeleton(nb):
     assert "{solution-start}" not in markdown  # the gated form breaks builds with hidden solutions
     hidden = [c for c in code if "remove-cell" in c["metadata"].get("tags", [])]
     assert any("assert" in "".join(c["source"]) for c in hidden), "claims need hidden asserts"
+
+
+def _chapter_imports(source: str) -> list[str]:
+    """The imports in ``source`` (the text of a core module, ``ganbook_lib/*.py``) that reach
+    ``ganbook_lib.chapters``, written absolutely or relative to the core package."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: "." is ganbook_lib itself for a core module
+                base = ".".join(["ganbook_lib", *([base] if base else [])])
+            targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        else:
+            continue
+        found += [t for t in targets if t.startswith("ganbook_lib.chapters")]
+    return found
+
+
+def test_the_core_never_imports_a_chapter_module():
+    core = sorted((ROOT / "ganbook_lib").glob("*.py"))
+    assert {p.stem for p in core} >= {"data", "models", "losses", "training", "metrics"}
+    assert not (ROOT / "ganbook_lib" / "dirac.py").exists()  # the chapters' modules moved
+    offending = {p.name: hits for p in core if (hits := _chapter_imports(p.read_text()))}
+    assert offending == {}, f"core modules import chapter modules: {offending}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "from .chapters import dirac",
+        "from .chapters.video import render_clips",
+        "from . import chapters",
+        "import ganbook_lib.chapters.game",
+        "    from ganbook_lib.chapters import game",
+    ],
+)
+def test_the_import_check_sees_every_way_to_reach_a_chapter_module(line):
+    source = f"def f():\n{line}\n" if line.startswith(" ") else line
+    assert _chapter_imports(source)
+    assert not _chapter_imports("from .training import GAN\nimport numpy as np")
+
+
+def test_the_wheel_ships_every_package_of_the_library():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    declared = set(config["tool"]["setuptools"]["packages"])
+    packages = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for p in (ROOT / "ganbook_lib").rglob("__init__.py")
+    }
+    assert "ganbook_lib.chapters" in packages
+    assert declared == packages, f"pyproject.toml packages {declared} != on disk {packages}"

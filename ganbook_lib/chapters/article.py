@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import keras
 import tensorflow as tf
 
-from . import GanbookError
+from .. import GanbookError
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

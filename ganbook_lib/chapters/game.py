@@ -21,7 +21,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from . import GanbookError
+from .. import GanbookError
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganbook_lib import GanbookError, dirac, losses
+from ganbook_lib import GanbookError, losses
+from ganbook_lib.chapters import dirac
 
 
 def sigmoid(t):

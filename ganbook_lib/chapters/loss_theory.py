@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import GanbookError
+from .. import GanbookError
 
 LOG_4 = float(np.log(4.0))
 
@@ -219,8 +219,8 @@ def fit_discriminator(
     import keras
     import tensorflow as tf
 
-    from .losses import discriminator_loss
-    from .models import mlp_discriminator
+    from ..losses import discriminator_loss
+    from ..models import mlp_discriminator
 
     x_real = _samples("x_real", x_real)
     x_fake = _samples("x_fake", x_fake)

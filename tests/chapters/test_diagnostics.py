@@ -7,7 +7,8 @@ import keras
 import numpy as np
 import pytest
 
-from ganbook_lib import GanbookError, data, diagnostics, models, training
+from ganbook_lib import GanbookError, data, models, training
+from ganbook_lib.chapters import diagnostics
 
 
 def small_gan():

@@ -30,7 +30,7 @@ import math
 import keras
 import numpy as np
 
-from . import GanbookError
+from .. import GanbookError
 
 DIRAC_LOSSES = ("minimax", "nonsaturating", "wasserstein")
 UPDATE_MODES = ("simultaneous", "alternating")

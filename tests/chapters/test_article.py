@@ -7,7 +7,7 @@ import pytest
 from keras import layers
 
 from ganbook_lib import GanbookError, models
-from ganbook_lib.repair import trace_calls
+from ganbook_lib.chapters.article import trace_calls
 
 
 def test_dense_and_conv_shapes_follow_the_arithmetic():

@@ -9,7 +9,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from ganbook_lib import GanbookError, data, game, losses, models, training  # noqa: E402
+from ganbook_lib import GanbookError, data, losses, models, training  # noqa: E402
+from ganbook_lib.chapters import game  # noqa: E402
 
 
 def linear_discriminator(w, b):

@@ -13,7 +13,7 @@ import time
 import keras
 import numpy as np
 
-from . import GanbookError
+from .. import GanbookError
 
 
 class StepTimer(keras.callbacks.Callback):

@@ -1,0 +1,13 @@
+"""The chapters' own helpers: one module per chapter topic, built on the core library.
+
+- ``game``            snapshots of the game, D's surface with G's samples (chapters 1-3)
+- ``loss_theory``     numerical checks of the loss mathematics, the article's formulas (ch. 4)
+- ``article``         layer-by-layer call traces of the article's models (chapter 5)
+- ``semi_supervised`` the semi-supervised GAN and its supervised baseline (chapter 6)
+- ``video``           the tiny video GAN and its measurements (chapter 6)
+- ``diagnostics``     step timing and loss-curve reports (chapter 8)
+- ``dirac``           the Dirac GAN (chapter 9)
+
+A chapter module may import the core (``ganbook_lib.data``, ``models``, ``training``, ...);
+the core never imports a chapter module (``tests/test_repo.py`` checks this).
+"""

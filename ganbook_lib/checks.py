@@ -1,0 +1,23 @@
+"""Argument checks at the library's public boundaries: each raises :class:`GanbookError` with
+a message that names the argument, what was given and what is accepted."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import GanbookError
+
+
+def positive_int(name: str, value, low: int = 1) -> int:
+    """``value`` as a Python int if it is an integer (Python or NumPy, not bool) >= ``low``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise GanbookError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def grey_images(name: str, x) -> np.ndarray:
+    """``x`` as float32 images of shape (N, H, W, 1) with N >= 1."""
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 4 or len(x) == 0 or x.shape[-1] != 1:
+        raise GanbookError(f"{name} must have shape (N, H, W, 1) with N >= 1, got {x.shape}")
+    return x
