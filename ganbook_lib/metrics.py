@@ -113,16 +113,13 @@ class DigitClassifier:
         self.model, self.feature_model, self.test_accuracy = model, feature_model, test_accuracy
 
     def probabilities(self, x) -> np.ndarray:
-        return _softmax(self.model.predict(np.asarray(x, np.float32), batch_size=256, verbose=0))
+        from scipy.special import softmax
+
+        logits = self.model.predict(np.asarray(x, np.float32), batch_size=256, verbose=0)
+        return softmax(logits, axis=1)
 
     def features(self, x) -> np.ndarray:
         return self.feature_model.predict(np.asarray(x, np.float32), batch_size=256, verbose=0)
-
-
-def _softmax(logits):
-    logits = logits - logits.max(1, keepdims=True)
-    e = np.exp(logits)
-    return e / e.sum(1, keepdims=True)
 
 
 def _classifier_net(shape, num_classes):

@@ -20,6 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import GanbookError
+from .checks import positive_int
 from .files import write_npz, write_text
 from .losses import (
     LossFamily,
@@ -134,6 +135,12 @@ class GAN(TrackedModel):
         return int(self.g_optimizer.iterations.numpy())
 
     # ------------------------------------------------------------------ sampling
+    @property
+    def sampler(self) -> keras.Model:
+        """The network samples come from: the weight average when ``ema_decay`` is set, else
+        the generator itself."""
+        return self.ema_generator or self.generator
+
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
 
@@ -153,17 +160,16 @@ class GAN(TrackedModel):
         ``labels`` (an int or n ints) picks the classes of a conditional model; by default the
         classes cycle 0, 1, 2, ... ``seed`` fixes ``z`` for repeatable pictures.
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise GanbookError(f"n must be a positive integer, got {n!r}")
+        n = positive_int("n", n)
         rng = np.random.default_rng(seed)
-        z = rng.standard_normal((int(n), self.latent_dim)).astype(np.float32)
-        generator = self.ema_generator or self.generator
+        z = rng.standard_normal((n, self.latent_dim)).astype(np.float32)
+        generator = self.sampler
         if self.num_classes is None:
             if labels is not None:
                 raise GanbookError("labels were given but this GAN is not class-conditional")
             return generator(z, training=False).numpy()
         labels = np.arange(n) % self.num_classes if labels is None else labels
-        labels = np.broadcast_to(np.asarray(labels, dtype=np.int32), (int(n),))
+        labels = np.broadcast_to(np.asarray(labels, dtype=np.int32), (n,))
         if labels.min() < 0 or labels.max() >= self.num_classes:
             raise GanbookError(f"labels must lie in 0..{self.num_classes - 1}, got {labels.max()}")
         return generator([z, labels], training=False).numpy()

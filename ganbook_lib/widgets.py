@@ -86,7 +86,7 @@ def latent_explorer(gan, dims=(0, 1), label: int | None = None, seed: int = 0):
     from .plotting import show_images
 
     base = np.random.default_rng(seed).standard_normal((1, gan.latent_dim)).astype(np.float32)
-    generator = gan.ema_generator or gan.generator
+    generator = gan.sampler
 
     def show(a, b):
         z = base.copy()

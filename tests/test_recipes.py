@@ -81,3 +81,15 @@ def test_build_gan_runs_several_steps_per_execution_with_the_same_numbers():
         assert gan.step == 8
         weights[n] = gan.generator.get_weights()
     assert all(np.array_equal(a, b) for a, b in zip(weights[1], weights[4]))
+
+
+def test_recipe_for_a_wasserstein_loss_switches_to_the_wgan_gp_recipe():
+    base = recipes.recipe_for("ring")
+    wgan = recipes.recipe_for("ring", loss="wasserstein")
+    assert (wgan.loss, wgan.gradient_penalty_weight, wgan.d_steps) == ("wasserstein", 10.0, 5)
+    assert (wgan.beta_1, wgan.beta_2) == (0.0, 0.9)  # Gulrajani et al.'s Adam settings
+    hinge = recipes.recipe_for("ring", loss="hinge")  # other losses keep the recipe's settings
+    assert hinge.loss == "hinge"
+    assert dataclasses.replace(hinge, loss=base.loss) == base
+    with pytest.raises(GanbookError, match="unknown loss 'wgan'; accepted: nonsaturating"):
+        recipes.recipe_for("ring", loss="wgan")

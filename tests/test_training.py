@@ -219,3 +219,106 @@ def test_cosine_decay_follows_a_half_cosine_and_restores_the_rates():
         training.CosineDecay(steps=5, final=2)
     with pytest.raises(GanbookError, match="seconds must be a positive"):
         training.CosineDecay(seconds=-1)
+
+
+def _ring_gan(**compile_kwargs):
+    ganbook_lib.set_seed(0)
+    gan = training.GAN(models.mlp_generator(8, 2, hidden=16, depth=1), models.mlp_discriminator(2))
+    gan.compile(**compile_kwargs)
+    return gan, data.make_dataset(data.sample_toy("ring", 256, seed=0), batch_size=32, seed=0)
+
+
+def test_the_weight_average_follows_its_formula_with_warm_up():
+    gan, ring = _ring_gan(ema_decay=0.999)
+    before = [w.copy() for w in gan.ema_generator.get_weights()]
+    assert all(np.array_equal(a, b) for a, b in zip(before, gan.generator.get_weights()))
+    gan.fit(ring, steps_per_epoch=1, verbose=0)
+    decay = min(0.999, (1 + 1) / (10 + 1))  # t = 1 generator step taken: warm-up decay 2/11
+    for ema, old, new in zip(gan.ema_generator.get_weights(), before, gan.generator.get_weights()):
+        np.testing.assert_allclose(ema, decay * old + (1 - decay) * new, rtol=1e-5, atol=1e-7)
+    assert not all(np.array_equal(a, b) for a, b in zip(before, gan.generator.get_weights()))
+
+
+def test_samples_come_from_the_weight_average_when_it_is_on():
+    plain, _ = _ring_gan()
+    assert plain.sampler is plain.generator
+    gan, ring = _ring_gan(ema_decay=0.9)
+    gan.fit(ring, steps_per_epoch=5, verbose=0)
+    assert gan.sampler is gan.ema_generator
+    z = np.random.default_rng(3).standard_normal((4, 8)).astype(np.float32)
+    np.testing.assert_allclose(gan.generate(4, seed=3), gan.ema_generator(z).numpy(), rtol=1e-6)
+    assert not np.allclose(gan.generate(4, seed=3), gan.generator(z).numpy())
+
+
+# ----------------------------------------------------------------------------- losses in GAN
+X_REAL = np.array([[1.0, 0.0], [0.0, 2.0], [-1.0, 1.0], [0.5, -0.5]], np.float32)
+B_FAKE = np.array([0.5, -0.3], np.float32)  # every fake sample: G ignores z
+W0, C0 = np.array([0.7, -0.4], np.float32), 0.1  # the linear discriminator d(x) = w.x + c
+
+
+def _softplus(t):
+    return np.logaddexp(0.0, t)
+
+
+# each family written out from its paper's formula (on logits / raw critic outputs)
+FORMULAS = {
+    "nonsaturating": (
+        lambda r, f: _softplus(-r).mean() + _softplus(f).mean(),
+        lambda f: _softplus(-f).mean(),
+    ),
+    "minimax": (
+        lambda r, f: _softplus(-r).mean() + _softplus(f).mean(),
+        lambda f: -_softplus(f).mean(),
+    ),
+    "least_squares": (
+        lambda r, f: 0.5 * ((r - 1) ** 2).mean() + 0.5 * (f**2).mean(),
+        lambda f: 0.5 * ((f - 1) ** 2).mean(),
+    ),
+    "wasserstein": (lambda r, f: f.mean() - r.mean(), lambda f: -f.mean()),
+    "hinge": (
+        lambda r, f: np.maximum(0, 1 - r).mean() + np.maximum(0, 1 + f).mean(),
+        lambda f: -f.mean(),
+    ),
+}
+
+
+def _linear_gan(**compile_kw):
+    """A GAN whose step can be followed by hand: G(z) = B_FAKE for every z, D linear."""
+    z = keras.Input((2,))
+    fake = keras.layers.Dense(
+        2, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(B_FAKE)
+    )(z)
+    x = keras.Input((2,))
+    logit = keras.layers.Dense(
+        1,
+        kernel_initializer=keras.initializers.Constant(W0[:, None]),
+        bias_initializer=keras.initializers.Constant(C0),
+    )(x)
+    gan = training.GAN(keras.Model(z, fake), keras.Model(x, logit), seed=0)
+    gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), **compile_kw)
+    batches = tf.data.Dataset.from_tensor_slices(X_REAL).batch(4).repeat()
+    logs = gan.fit(batches, steps_per_epoch=1, verbose=0).history
+    return gan, logs["d_loss"][0], logs["g_loss"][0]
+
+
+@pytest.mark.parametrize("loss", sorted(FORMULAS))
+def test_each_loss_family_is_the_one_the_gan_trains_with(loss):
+    gan, d_loss, g_loss = _linear_gan(loss=loss)
+    d_formula, g_formula = FORMULAS[loss]
+    # the discriminator step scores the real batch and G's samples with the initial D
+    assert d_loss == pytest.approx(d_formula(X_REAL @ W0 + C0, np.array([B_FAKE @ W0 + C0])), 1e-5)
+    # the generator step then scores G's samples with the updated D
+    w1, c1 = (v.numpy() for v in gan.discriminator.weights)
+    assert g_loss == pytest.approx(g_formula(np.array([B_FAKE @ w1[:, 0] + c1[0]])), 1e-5)
+
+
+def test_the_penalty_weights_enter_the_discriminator_loss_as_documented():
+    # a linear critic has gradient w everywhere, so both penalties are known exactly:
+    # WGAN-GP (|w| - 1)^2 at any interpolate, R1 |w|^2 on the real batch (weighted gamma / 2)
+    _, plain, _ = _linear_gan(loss="wasserstein")
+    _, with_gp, _ = _linear_gan(loss="wasserstein", gradient_penalty_weight=10.0)
+    _, with_r1, _ = _linear_gan(loss="nonsaturating", r1_weight=3.0)
+    _, without_r1, _ = _linear_gan(loss="nonsaturating")
+    norm = float(np.linalg.norm(W0))
+    assert with_gp - plain == pytest.approx(10.0 * (norm - 1.0) ** 2, rel=1e-4)
+    assert with_r1 - without_r1 == pytest.approx(0.5 * 3.0 * norm**2, rel=1e-4)

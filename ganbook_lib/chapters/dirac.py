@@ -29,6 +29,7 @@ import math
 
 import keras
 import numpy as np
+from scipy.special import expit
 
 from .. import GanbookError
 
@@ -71,15 +72,6 @@ def _choice(name: str, value, accepted: tuple[str, ...]) -> str:
     return value
 
 
-def _sigmoid(t):
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(t, dtype=np.float64)))
-
-
-def _softplus(t):
-    t = np.asarray(t, dtype=np.float64)
-    return np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t)))
-
-
 # ----------------------------------------------------------------------------- the game
 def dirac_value(theta, psi):
     """The minimax value function of the Dirac GAN (Goodfellow et al., 2014):
@@ -91,7 +83,7 @@ def dirac_value(theta, psi):
     """
     theta = np.asarray(theta, dtype=np.float64)
     psi = np.asarray(psi, dtype=np.float64)
-    return -math.log(2.0) - _softplus(psi * theta)
+    return -math.log(2.0) - np.logaddexp(0.0, psi * theta)  # softplus
 
 
 def dirac_gradients(
@@ -124,8 +116,8 @@ def _gradients(theta, psi, loss, r1_weight, gp_weight):
     if loss == "wasserstein":
         g_theta, g_psi = -psi, theta
     else:
-        g_psi = theta * float(_sigmoid(u))
-        g_theta = -psi * float(_sigmoid(u if loss == "minimax" else -u))
+        g_psi = theta * float(expit(u))
+        g_theta = -psi * float(expit(u if loss == "minimax" else -u))
     g_psi += r1_weight * psi + 2.0 * gp_weight * (abs(psi) - 1.0) * float(np.sign(psi))
     return g_theta, g_psi
 
