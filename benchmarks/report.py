@@ -223,7 +223,8 @@ def _recipe_table(recipes: dict) -> list[str]:
         return "TF tutorial DCGAN" if r["arch"] == "tf-tutorial" else f"DCGAN, width {r['width']}"
 
     rows = [
-        "`ganbook_lib.recipes` as the suite ran them (`RECIPES[...]`, and `TF_TUTORIAL_RECIPE`):",
+        "`ganbook_lib.recipes` as the suite ran them (`RECIPES[...]`, and the TF tutorial's, "
+        "`ganbook_lib.references.tf_tutorial.RECIPE`):",
         "",
         "| recipe | " + " | ".join(label for _, label in RECIPE_COLUMNS) + " |",
         "|---" * (len(RECIPE_COLUMNS) + 1) + "|",

@@ -42,9 +42,10 @@ def tutorial_steps(mnist5k_steps: int) -> int:
     """The TF tutorial's recipe gets as many training images as ours (its batches are 256, ours
     64): a comparison at equal data, not at equal time, which would favour the faster step."""
     from ganbook_lib import recipes
+    from ganbook_lib.references import tf_tutorial
 
     images = mnist5k_steps * recipes.RECIPES["mnist5k"].batch_size
-    return -(-images // recipes.TF_TUTORIAL_RECIPE.batch_size)
+    return -(-images // tf_tutorial.RECIPE.batch_size)
 
 
 # The targets (issue 5), checked at the full suite's step counts.
@@ -336,6 +337,7 @@ def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
     from ganbook_lib import bench, recipes
+    from ganbook_lib.references import tf_tutorial
 
     steps = STEPS[mode]
     gflops = bench.matmul_flops_per_second() / 1e9
@@ -364,7 +366,7 @@ def main(argv=None) -> int:
         name: dataclasses.asdict(recipe)
         for name, recipe in (
             *((data, recipes.RECIPES[data]) for data in ("ring", "grid", "mnist5k")),
-            ("tf-tutorial", recipes.TF_TUTORIAL_RECIPE),
+            ("tf-tutorial", tf_tutorial.RECIPE),
         )
     }
     for data in ("ring", "grid"):
@@ -391,7 +393,7 @@ def main(argv=None) -> int:
                     tutorial_steps(steps["mnist5k"]),
                     seed,
                     scale,
-                    recipe=recipes.TF_TUTORIAL_RECIPE,
+                    recipe=tf_tutorial.RECIPE,
                 )
             )
             if "mnist5k_real" not in results:
@@ -410,7 +412,7 @@ def main(argv=None) -> int:
                 save(results, out, mode)
     if "throughput" in only:
         print("throughput ...", flush=True)
-        results["throughput"] = bench.throughput("tf-tutorial", 256, 20 if args.quick else 60)
+        results["throughput"] = tf_tutorial.throughput("tf-tutorial", 256, 20 if args.quick else 60)
     if "chapters" in only:
         print("chapters ...", flush=True)
         results["chapters"] = chapter_times(gflops, args.chapter_runs)

@@ -3,7 +3,7 @@
 Core modules, each with one job:
 
 - ``data``      datasets (images in [-1, 1], toy 1-D/2-D mixtures) and ``tf.data`` pipelines
-- ``models``    generators and discriminators (MLP, DCGAN, conditional, article, tutorial)
+- ``models``    generators and discriminators (MLP, DCGAN, conditional, the article's)
 - ``losses``    GAN losses on logits and the gradient penalties
 - ``training``  the ``GAN`` keras.Model, its callbacks, and the from-scratch GradientTape step
 - ``recipes``   the recommended recipe for each dataset, and ``train_run`` used by the CLI
@@ -11,7 +11,7 @@ Core modules, each with one job:
 - ``plotting``  image grids, decision surfaces, densities, loss curves, animations
 - ``profile``   the CPU/GPU profile chosen by ``GANBOOK_PROFILE``
 - ``widgets``   notebook helpers: library source, sliders, latent explorer, interpolation
-- ``bench``     the throughput benchmark
+- ``bench``     forward-pass FLOPs and the machine's measured matmul rate
 - ``files``     atomic file writes for run directories
 - ``checks``    argument checks at public boundaries
 - ``cli``       the ``ganbook`` command
@@ -19,6 +19,8 @@ Core modules, each with one job:
 ``ganbook_lib.chapters`` holds one module per chapter topic (the game's snapshots, the loss
 theory, the article's code, the semi-supervised and video GANs, diagnostics, the Dirac GAN).
 A chapter module may import the core; the core never imports a chapter module.
+``ganbook_lib.references`` holds what the benchmarks compare against (the TensorFlow DCGAN
+tutorial's models, recipe and throughput bench).
 """
 
 from __future__ import annotations

@@ -131,7 +131,7 @@ def _run(args) -> None:
     elif args.command == "evaluate":
         recipes.print_json(recipes.evaluate_run(args.run))
     elif args.command == "bench":
-        from .bench import throughput
+        from .references.tf_tutorial import throughput
 
         recipes.print_json(throughput(args.arch, args.batch, args.steps, seed=args.seed))
 

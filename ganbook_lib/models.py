@@ -5,8 +5,6 @@
 - :func:`dcgan_generator`, :func:`dcgan_discriminator`: DCGAN-style convolutional nets for square
   images of side 8, 16, 28, 32 or 64 with 1 or 3 channels; pass ``num_classes`` for the
   class-conditional variants (label embedding in G, projection in D).
-- :func:`tutorial_generator`, :func:`tutorial_discriminator`: the architecture of the official
-  TensorFlow DCGAN tutorial, for benchmarks.
 - :class:`ArticleGenerator`, :class:`ArticleDiscriminator`: the source article's two models,
   reproduced as written (bugs included), so the book can show how they fail.
 """
@@ -157,29 +155,6 @@ def dcgan_discriminator(
     features = layers.Flatten()(h)
     logit = wrap(layers.Dense(1))(features)
     return _discriminator_model(x, features, logit, num_classes, "dcgan_discriminator")
-
-
-# ----------------------------------------------------------------------------- TF tutorial
-def tutorial_generator(latent_dim: int = 100) -> keras.Model:
-    """The generator architecture of the official TensorFlow DCGAN tutorial (28x28x1)."""
-    z = keras.Input((latent_dim,), name="z")
-    h = layers.Dense(7 * 7 * 256, use_bias=False)(z)
-    h = layers.LeakyReLU()(layers.BatchNormalization()(h))
-    h = layers.Reshape((7, 7, 256))(h)
-    for filters, stride in ((128, 1), (64, 2)):
-        h = layers.Conv2DTranspose(filters, 5, stride, "same", use_bias=False)(h)
-        h = layers.LeakyReLU()(layers.BatchNormalization()(h))
-    x = layers.Conv2DTranspose(1, 5, 2, "same", use_bias=False, activation="tanh")(h)
-    return keras.Model(z, x, name="tutorial_generator")
-
-
-def tutorial_discriminator() -> keras.Model:
-    """The discriminator architecture of the official TensorFlow DCGAN tutorial (logits)."""
-    x = keras.Input((28, 28, 1), name="x")
-    h = x
-    for filters in (64, 128):
-        h = layers.Dropout(0.3)(layers.LeakyReLU()(layers.Conv2D(filters, 5, 2, "same")(h)))
-    return keras.Model(x, layers.Dense(1)(layers.Flatten()(h)), name="tutorial_discriminator")
 
 
 # ----------------------------------------------------------------------------- the article's

@@ -89,19 +89,6 @@ RECIPES = {
     "mnist": Recipe("image", latent_dim=64, batch_size=128, lr=2e-4, width=64, steps=20000),
     "fashion_mnist": Recipe("image", latent_dim=64, batch_size=128, lr=2e-4, width=64, steps=20000),
 }
-# The official TensorFlow DCGAN tutorial's recipe (tensorflow2024dcgan): its architecture,
-# Adam(1e-4) with Keras' default betas, batch 256, both networks updated from one forward pass.
-# Not a recommendation: the benchmarks train it beside the library's recipe.
-TF_TUTORIAL_RECIPE = Recipe(
-    "image",
-    latent_dim=100,
-    batch_size=256,
-    lr=1e-4,
-    beta_1=0.9,
-    arch="tf-tutorial",
-    update="simultaneous",
-    steps=12000,
-)
 # For a user's own folder of images or .npy file.
 USER_IMAGES_RECIPE = Recipe("image", latent_dim=64, batch_size=64, lr=2e-4, width=32, steps=4000)
 
@@ -208,8 +195,6 @@ def build_gan(recipe: Recipe, info: dict, seed: int = 0, steps_per_execution: in
         dcgan_generator,
         mlp_discriminator,
         mlp_generator,
-        tutorial_discriminator,
-        tutorial_generator,
     )
     from .training import GAN
 
@@ -224,6 +209,8 @@ def build_gan(recipe: Recipe, info: dict, seed: int = 0, steps_per_execution: in
                 "the tf-tutorial architecture takes unconditional 28x28x1 images, "
                 f"not {info['image_shape']}" + (" with labels" if num_classes else "")
             )
+        from .references.tf_tutorial import tutorial_discriminator, tutorial_generator
+
         generator = tutorial_generator(recipe.latent_dim)
         discriminator = tutorial_discriminator()
     else:

@@ -107,6 +107,7 @@ def test_the_appendix_is_generated_from_the_results(tmp_path, monkeypatch):
     import dataclasses
 
     from ganbook_lib import recipes
+    from ganbook_lib.references import tf_tutorial
 
     report = load("report")
     monkeypatch.setattr(report, "FIGURES", tmp_path / "figures")
@@ -114,7 +115,7 @@ def test_the_appendix_is_generated_from_the_results(tmp_path, monkeypatch):
         **PASSING,
         "recipes": {
             "grid": dataclasses.asdict(recipes.RECIPES["grid"]),
-            "tf-tutorial": dataclasses.asdict(recipes.TF_TUTORIAL_RECIPE),
+            "tf-tutorial": dataclasses.asdict(tf_tutorial.RECIPE),
         },
     }
     page = report.write_report(results, tmp_path / "appendix.md")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from ganbook_lib import GanbookError, cli, recipes
+from ganbook_lib.references import tf_tutorial
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
 
@@ -137,15 +138,15 @@ def test_ring_recipe_covers_the_modes(tmp_path):
 
 def test_the_tf_tutorial_recipe_builds_the_tutorials_models():
     info = {"kind": "image", "image_shape": [28, 28, 1], "num_classes": None}
-    gan = recipes.build_gan(recipes.TF_TUTORIAL_RECIPE, info)
+    gan = recipes.build_gan(tf_tutorial.RECIPE, info)
     assert gan.generator.name == "tutorial_generator"
     assert gan.discriminator.name == "tutorial_discriminator"
     assert gan.update == "simultaneous" and gan.latent_dim == 100
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-4)
     with pytest.raises(GanbookError, match="28x28x1"):
-        recipes.build_gan(recipes.TF_TUTORIAL_RECIPE, {**info, "image_shape": [32, 32, 3]})
+        recipes.build_gan(tf_tutorial.RECIPE, {**info, "image_shape": [32, 32, 3]})
     with pytest.raises(GanbookError, match="recipe or a loss"):
-        recipes.train_run("mnist5k", "unused", loss="hinge", recipe=recipes.TF_TUTORIAL_RECIPE)
+        recipes.train_run("mnist5k", "unused", loss="hinge", recipe=tf_tutorial.RECIPE)
 
 
 def test_a_run_with_cosine_decay_saves_its_starting_learning_rate(tmp_path):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from ganbook_lib import GanbookError, data, recipes
+from ganbook_lib.references import tf_tutorial
 
 
 def _two_kinds_of_image(n=40, seed=0):
@@ -43,7 +44,7 @@ def test_sampling_labels_follow_the_cluster_sizes():
 
 def test_the_grid_and_mnist5k_recipes_are_self_conditioned_and_the_others_are_not():
     assert recipes.RECIPES["grid"].clusters == recipes.RECIPES["mnist5k"].clusters == 50
-    assert recipes.TF_TUTORIAL_RECIPE.clusters == 0
+    assert tf_tutorial.RECIPE.clusters == 0
     others = set(recipes.RECIPES) - {"grid", "mnist5k"}
     assert all(recipes.RECIPES[name].clusters == 0 for name in others)
 
