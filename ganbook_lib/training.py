@@ -493,7 +493,30 @@ class NonFiniteGuard(keras.callbacks.Callback):
                 return
 
 
-class SampleSnapshots(keras.callbacks.Callback):
+class Snapshots(keras.callbacks.Callback):
+    """Record something about the model at the start of training and after every ``every``
+    epochs: :meth:`snap` (defined by a subclass) appends ``(step, record)`` to ``frames``, the
+    layout :func:`ganbook_lib.plotting.animate` and the widgets' sliders take."""
+
+    def __init__(self, every: int = 1):
+        super().__init__()
+        self.every = positive_int("every", every)
+        self.frames: list[tuple[int, object]] = []
+
+    def on_train_begin(self, logs=None):
+        if not self.frames:
+            self.snap()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            self.snap()
+
+    def snap(self):
+        """Record the model now (also callable by hand)."""
+        raise NotImplementedError
+
+
+class SampleSnapshots(Snapshots):
     """Keep generator samples from a fixed ``z`` at the end of every ``every`` epochs.
 
     ``frames`` is a list of ``(step, samples)``: the raw material for grids and animations.
@@ -501,25 +524,18 @@ class SampleSnapshots(keras.callbacks.Callback):
     """
 
     def __init__(self, n: int = 64, every: int = 1, seed: int = 0, path=None):
-        super().__init__()
-        self.n, self.every, self.seed, self.path = n, every, seed, path
-        self.frames: list[tuple[int, np.ndarray]] = []
+        super().__init__(every)
+        self.n, self.seed, self.path = positive_int("n", n), seed, path
 
-    def on_train_begin(self, logs=None):
-        if not self.frames:
-            self._snap()
-
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every == 0:
-            self._snap()
-
-    def _snap(self):
+    def snap(self) -> np.ndarray:
+        """Generate the samples now, record them and return them."""
         samples = self.model.generate(self.n, seed=self.seed)
         self.frames.append((self.model.step, samples))
         if self.path is not None:
             from .plotting import save_samples
 
             save_samples(samples, self.path, title=f"step {self.model.step}")
+        return samples
 
 
 class LossLog(keras.callbacks.Callback):

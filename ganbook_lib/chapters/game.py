@@ -17,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import keras
 import numpy as np
 import tensorflow as tf
+from scipy.special import expit
 
 from .. import GanbookError
+from ..training import Snapshots
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,10 @@ def discriminator_probability(discriminator, x, batch_size: int = 4096) -> np.nd
             for i in range(0, len(x), batch_size)
         ]
     ).astype(np.float64)
-    return 0.5 * (1.0 + np.tanh(0.5 * logits))  # = sigmoid(logits), without overflow
+    return expit(logits)
 
 
-class GameSnapshots(keras.callbacks.Callback):
+class GameSnapshots(Snapshots):
     """Record both players of a :class:`~ganbook_lib.training.GAN` during ``fit()``.
 
     At the start of training and after every ``every`` epochs, appends ``(step, snapshot)`` to
@@ -105,23 +106,13 @@ class GameSnapshots(keras.callbacks.Callback):
     """
 
     def __init__(self, grid, n: int = 1000, every: int = 1, seed: int = 0):
-        super().__init__()
+        super().__init__(every)
         grid = np.asarray(grid, dtype=np.float32)
         if grid.ndim != 2 or len(grid) == 0:
             raise GanbookError(f"grid must have shape (m, d) with m >= 1, got shape {grid.shape}")
         self.grid = grid
         self.n = _positive_int("n", n)
-        self.every = _positive_int("every", every)
         self.seed = seed
-        self.frames: list[tuple[int, GameSnapshot]] = []
-
-    def on_train_begin(self, logs=None):
-        if not self.frames:
-            self.snap()
-
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every == 0:
-            self.snap()
 
     def snap(self) -> GameSnapshot:
         """Record the players now (also callable by hand); return the new snapshot."""
