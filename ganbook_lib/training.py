@@ -542,6 +542,10 @@ class LossLog(keras.callbacks.Callback):
     """One CSV row per epoch in ``path``: ``step, epoch`` and the epoch-mean metrics
     (``d_loss, g_loss, D_real, D_fake``). An existing log is continued, so a resumed run extends
     it; the file is rewritten atomically at each row, so it is never left with half a line.
+
+    Keras' ``CSVLogger`` would do the rest, but it appends through a file it keeps open, so a
+    run killed with ``kill -9`` mid-write can leave a torn row, and it has no step column; the
+    run directory of ``ganbook train`` promises neither happens.
     """
 
     COLUMNS = ("step", "epoch", "d_loss", "g_loss", "D_real", "D_fake")
