@@ -259,17 +259,17 @@ def train_semi_supervised(
     classifier = ssgan_classifier(x_labelled.shape[1:], num_classes)
     generator = ssgan_generator(32, x_labelled.shape[1:])
     model = SemiSupervisedGAN(classifier, generator, seed=seed)
+    every = min(eval_every, steps)  # steps per Keras epoch, one evaluation after each
     model.compile(
         keras.optimizers.Adam(lr, beta_1=0.5),
         keras.optimizers.Adam(lr, beta_1=0.5),
         unsupervised_weight=unsupervised_weight,
-        steps_per_execution=min(eval_every, steps),  # one call into TensorFlow per evaluation
+        steps_per_execution=every,  # one call into TensorFlow per evaluation
     )
     labelled = make_dataset(x_labelled, y_labelled, min(batch_size, len(x_labelled)), seed=seed)
     unlabelled = make_dataset(x_unlabelled, batch_size=batch_size, seed=seed + 1)
     dataset = tf.data.Dataset.zip((labelled, unlabelled))
     log = AccuracyLog(*eval_data) if eval_data is not None else None
-    every = min(eval_every, steps)
     model.fit(
         dataset,
         steps_per_epoch=every,
