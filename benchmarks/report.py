@@ -351,7 +351,7 @@ def write_report(results: dict, page: Path = PAGE) -> Path:
             "",
             "## The library adds no overhead",
             "",
-            "`ganbook bench throughput --arch tf-tutorial --batch 256`: the library's `GAN.fit` "
+            "`ganbook bench throughput --batch 256`: the library's `GAN.fit` "
             "training step on the tutorial's architecture, against a plain `tf.function` "
             "GradientTape step written the way the tutorial writes it, side by side in one "
             "process. Target: a ratio of at least 0.95.",

@@ -4,7 +4,7 @@
     python benchmarks/run.py --quick         # CI's short version
     python benchmarks/run.py --only ring grid --seeds 0 1 2
 
-It trains each dataset's recipe through ``recipes.train_run`` (what ``ganbook train`` runs) for
+It trains each dataset's recipe through ``runs.train_run`` (what ``ganbook train`` runs) for
 a FIXED number of generator steps, measures quality at fixed fractions of them, and reports the
 time each run took on this machine beside the time scaled to the reference CPU (the machine's
 matmul rate is measured in the same run); it times the training step against a plain
@@ -93,7 +93,7 @@ def _snapshot_callback(marks):
         def on_train_batch_end(self, batch, logs=None):
             gan = self.model
             while self.pending and gan.step >= self.pending[0]:
-                net = gan.ema_generator or gan.generator
+                net = gan.sampler
                 weights = [w.copy() for w in net.get_weights()]
                 self.taken.append((gan.step, time.perf_counter() - self.start, weights))
                 self.pending.pop(0)
@@ -101,27 +101,27 @@ def _snapshot_callback(marks):
     return QualitySnapshots()
 
 
-# What the quality curves keep of recipes.measure (the rest is in each run's final metrics).
+# What the quality curves keep of metrics.evaluate (the rest is in each run's final metrics).
 CURVE_KEYS = ("modes", "high_quality", "frechet_distance", "classifier_score", "classes_present")
 
 
 def train_and_measure(data: str, steps: int, seed: int, scale: float, recipe=None) -> dict:
     """One run: train for ``steps`` generator steps and measure quality along the way.
     ``scale`` (this machine's matmul rate / the reference rate) gives the scaled times."""
-    from ganbook_lib import recipes
+    from ganbook_lib import metrics, runs
 
     marks = sorted({max(1, round(f * steps)) for f in MARK_FRACTIONS})
     snapshots = _snapshot_callback(marks)
     with tempfile.TemporaryDirectory() as out:
-        run = recipes.train_run(
+        run = runs.train_run(
             data, out, steps=steps, seed=seed, verbose=0, recipe=recipe, callbacks=[snapshots]
         )
-        gan, _ = recipes.load_run(out)
-    net = gan.ema_generator or gan.generator
+        gan, _ = runs.load_run(out)
+    net = gan.sampler
     curve = []
     for step, seconds, weights in snapshots.taken:
         net.set_weights(weights)
-        quality = recipes.measure(gan, run)
+        quality = metrics.evaluate(gan, run.data, run.cluster_sizes, run.conditional)
         curve.append(
             {
                 "step": step,
@@ -130,16 +130,16 @@ def train_and_measure(data: str, steps: int, seed: int, scale: float, recipe=Non
                 **{k: quality[k] for k in CURVE_KEYS if k in quality},
             }
         )
-    final = run["metrics"]
+    final = run.metrics
     final.pop("counts", None)
     final.pop("class_histogram", None)
     return {
         "data": data,
         "seed": seed,
-        "steps": run["step"],
-        "seconds": round(run["seconds_trained"], 1),
-        "scaled_seconds": round(run["seconds_trained"] * scale, 1),
-        **({"cluster_seconds": run["cluster_seconds"]} if "cluster_seconds" in run else {}),
+        "steps": run.step,
+        "seconds": round(run.seconds_trained, 1),
+        "scaled_seconds": round(run.seconds_trained * scale, 1),
+        **({"cluster_seconds": run.cluster_seconds} if run.cluster_seconds is not None else {}),
         "final": final,
         "curve": curve,
     }
@@ -157,7 +157,7 @@ def real_toy_reference(data: str, n: int = 2500, seed: int = 0) -> dict:
 
 
 def real_reference(final: dict) -> dict:
-    """The real digits' own numbers, as ``recipes.measure`` reports them beside a run's: 1,000
+    """The real digits' own numbers, as ``metrics.evaluate`` reports them beside a run's: 1,000
     held-out digits against the 4,000 training digits, the generated digits' sample sizes."""
     return {
         "frechet_distance": final["real_frechet_distance"],
@@ -412,7 +412,7 @@ def main(argv=None) -> int:
                 save(results, out, mode)
     if "throughput" in only:
         print("throughput ...", flush=True)
-        results["throughput"] = tf_tutorial.throughput("tf-tutorial", 256, 20 if args.quick else 60)
+        results["throughput"] = tf_tutorial.throughput(256, 20 if args.quick else 60)
     if "chapters" in only:
         print("chapters ...", flush=True)
         results["chapters"] = chapter_times(gflops, args.chapter_runs)

@@ -2,19 +2,23 @@
 
 Core modules, each with one job:
 
-- ``data``      datasets (images in [-1, 1], toy 1-D/2-D mixtures) and ``tf.data`` pipelines
-- ``models``    generators and discriminators (MLP, DCGAN, conditional, the article's)
-- ``losses``    GAN losses on logits and the gradient penalties
-- ``training``  the ``GAN`` keras.Model, its callbacks, and the from-scratch GradientTape step
-- ``recipes``   the recommended recipe for each dataset, and ``train_run`` used by the CLI
-- ``metrics``   mode coverage, classifier Fréchet distance and score, memorisation, confusion
-- ``plotting``  image grids, decision surfaces, densities, loss curves, animations
-- ``profile``   the CPU/GPU profile chosen by ``GANBOOK_PROFILE``
-- ``widgets``   notebook helpers: library source, sliders, latent explorer, interpolation
-- ``bench``     forward-pass FLOPs and the machine's measured matmul rate
-- ``files``     atomic file writes for run directories
-- ``checks``    argument checks at public boundaries
-- ``cli``       the ``ganbook`` command
+- ``data``       named datasets (one registry), images in [-1, 1], toy mixtures, clustering,
+  ``tf.data`` pipelines
+- ``models``     generators and discriminators (MLP, DCGAN, conditional)
+- ``losses``     GAN losses on logits and the gradient penalties
+- ``training``   the ``GAN`` keras.Model, its checkpoints, and the from-scratch GradientTape step
+- ``callbacks``  Keras callbacks: limits, a cosine schedule over a budget, recorders, checkpoints
+- ``metrics``    mode coverage, classifier Frechet distance and score, memorisation, confusion,
+  and ``evaluate``, the measures that fit each dataset
+- ``recipes``    the recommended recipe for each dataset, and ``build_gan``
+- ``runs``       a run directory: train (resumable), load, sample, evaluate
+- ``plotting``   image grids, decision surfaces, densities, loss curves, animations
+- ``cli``        the ``ganbook`` command
+- ``profile``    the CPU/GPU profile chosen by ``GANBOOK_PROFILE``
+- ``widgets``    notebook helpers: library source, sliders, latent explorer, interpolation
+- ``bench``      forward-pass FLOPs and the machine's measured matmul rate
+- ``files``      atomic file writes for run directories
+- ``checks``     argument checks at public boundaries
 
 ``ganbook_lib.chapters`` holds one module per chapter topic (the game's snapshots, the loss
 theory, the article's code, the semi-supervised and video GANs, diagnostics, the Dirac GAN).
@@ -24,9 +28,6 @@ tutorial's models, recipe and throughput bench).
 """
 
 from __future__ import annotations
-
-import os
-import random
 
 __version__ = "0.1.0"
 
@@ -50,9 +51,7 @@ def set_seed(seed: int) -> None:
     import keras
     import tensorflow as tf
 
-    os.environ["PYTHONHASHSEED"] = str(seed)
-    random.seed(seed)
-    keras.utils.set_random_seed(seed)  # seeds Python, NumPy and the backend
+    keras.utils.set_random_seed(seed)  # seeds Python's random, NumPy and the backend
     try:
         tf.config.experimental.enable_op_determinism()
     except Exception:  # pragma: no cover - older TF builds without the switch

@@ -4,7 +4,7 @@
                   [--seed K] --out DIR
     ganbook sample --run DIR -n N --out FILE.npz [--label C]
     ganbook evaluate --run DIR
-    ganbook bench throughput [--arch tf-tutorial] [--batch 256] [--steps N]
+    ganbook bench throughput [--batch 256] [--steps N]
 
 Bad arguments exit with status 2 and one line that says what is accepted.
 """
@@ -12,6 +12,7 @@ Bad arguments exit with status 2 and one line that says what is accepted.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 
@@ -84,21 +85,29 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="benchmarks")
     bench_sub = bench.add_subparsers(dest="bench", required=True, parser_class=_Parser)
     throughput = bench_sub.add_parser(
-        "throughput", help="images/s of GAN.fit vs a plain tf.function step, as JSON"
+        "throughput",
+        help="images/s of GAN.fit vs a plain tf.function step (the TensorFlow tutorial's "
+        "models), as JSON",
     )
-    throughput.add_argument("--arch", choices=["tf-tutorial"], default="tf-tutorial")
     throughput.add_argument("--batch", type=_positive(int), default=256)
     throughput.add_argument("--steps", type=_positive(int), default=20)
     throughput.add_argument("--seed", type=_non_negative_int, default=0)
     return parser
 
 
+def print_json(obj, stream=None) -> None:
+    """Write ``obj`` as indented JSON and a newline (to standard output by default)."""
+    stream = stream or sys.stdout
+    json.dump(obj, stream, indent=2)
+    stream.write("\n")
+
+
 def _run(args) -> None:
-    from . import recipes
+    from . import runs
 
     if args.command == "train":
         verbose = 0 if args.quiet else (1 if sys.stdout.isatty() else 2)
-        run = recipes.train_run(
+        run = runs.train_run(
             args.data,
             args.out,
             args.conditional,
@@ -108,32 +117,32 @@ def _run(args) -> None:
             args.seed,
             verbose=verbose,
         )
-        if run.get("stopped"):
-            print(f"ganbook: warning: {run['stopped']}", file=sys.stderr)
-        if run["resumed_from"] is not None:
-            print(f"resumed {args.out} from its checkpoint at step {run['resumed_from']}")
+        if run.stopped:
+            print(f"ganbook: warning: {run.stopped}", file=sys.stderr)
+        if run.resumed_from is not None:
+            print(f"resumed {args.out} from its checkpoint at step {run.resumed_from}")
         print(
-            f"trained {run['step']} steps in {run['seconds_trained']:.1f} s; wrote "
+            f"trained {run.step} steps in {run.seconds_trained:.1f} s; wrote "
             f"{os.path.join(args.out, 'samples.png')}, checkpoint.npz, losses.csv, metrics.json"
         )
-        recipes.print_json(run["metrics"])
+        print_json(run.metrics)
     elif args.command == "sample":
         from .files import write_npz
 
         if not args.out.endswith(".npz"):
             raise GanbookError(f"--out must name a .npz file, got {args.out!r}")
-        samples = recipes.sample_run(args.run, args.n, args.label, args.seed)
+        samples = runs.sample_run(args.run, args.n, args.label, args.seed)
         parent = os.path.dirname(os.path.abspath(args.out))
         if not os.path.isdir(parent):
             raise GanbookError(f"--out: folder {parent!r} does not exist")
         write_npz(args.out, samples=samples)  # atomic, and the same bytes for the same seed
         print(f"wrote {args.out}: samples {samples.shape} {samples.dtype}")
     elif args.command == "evaluate":
-        recipes.print_json(recipes.evaluate_run(args.run))
+        print_json(runs.evaluate_run(args.run))
     elif args.command == "bench":
         from .references.tf_tutorial import throughput
 
-        recipes.print_json(throughput(args.arch, args.batch, args.steps, seed=args.seed))
+        print_json(throughput(args.batch, args.steps, seed=args.seed))
 
 
 def _import_tensorflow_quietly() -> None:

@@ -12,16 +12,46 @@ import functools
 import math
 import os
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from . import DatasetUnavailableError, GanbookError
+from .checks import positive_int
 
-IMAGE_DATASETS = ("mnist5k", "digits", "mnist", "fashion_mnist")
-OFFLINE_IMAGE_DATASETS = ("mnist5k", "digits")
-TOY_DATASETS = ("gaussian_1d", "bimodal_1d", "ring", "grid")
+
+@dataclass(frozen=True)
+class Dataset:
+    """What the library knows about a named dataset: its ``kind`` (``"toy"`` points or
+    ``"image"``), whether it is ``offline`` (ships inside an installed package or is generated),
+    and how a model of it is ``evaluated``: ``"modes"`` (mode coverage of a 2-D mixture),
+    ``"wasserstein_1d"`` (distance to the 1-D distribution) or ``"classifier"`` (a digit
+    classifier's Frechet distance and score; see :func:`ganbook_lib.metrics.evaluate`). Its
+    training recipe is ``ganbook_lib.recipes.RECIPES[name]``."""
+
+    kind: str
+    offline: bool
+    evaluated_by: str
+
+
+# The one list of named datasets: adding one means an entry here, a loader (toy_mixture or
+# _load_named) and a recipe; tests/test_data.py checks that every entry has all three.
+DATASETS = {
+    "gaussian_1d": Dataset("toy", True, "wasserstein_1d"),
+    "bimodal_1d": Dataset("toy", True, "wasserstein_1d"),
+    "ring": Dataset("toy", True, "modes"),
+    "grid": Dataset("toy", True, "modes"),
+    "mnist5k": Dataset("image", True, "classifier"),
+    "digits": Dataset("image", True, "classifier"),
+    "mnist": Dataset("image", False, "classifier"),
+    "fashion_mnist": Dataset("image", False, "classifier"),
+}
+TOY_DATASETS = tuple(name for name, d in DATASETS.items() if d.kind == "toy")
+IMAGE_DATASETS = tuple(name for name, d in DATASETS.items() if d.kind == "image")
+OFFLINE_IMAGE_DATASETS = tuple(n for n in IMAGE_DATASETS if DATASETS[n].offline)
+TOY_DATA_SIZE = 100_000  # points drawn from a toy mixture to train on
 SPLITS = ("train", "test", "all")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 
@@ -51,7 +81,7 @@ class GaussianMixture:
 
     def sample(self, n: int, seed: int | None = 0) -> np.ndarray:
         """Draw ``n`` points as float32 of shape (n, d)."""
-        n = _positive_int("n", n)
+        n = positive_int("n", n)
         rng = np.random.default_rng(seed)
         k = rng.choice(len(self.weights), size=n, p=self.weights)
         noise = rng.standard_normal((n, self.dim))
@@ -162,21 +192,33 @@ def _to_unit_range(pixels: np.ndarray, max_value: float) -> np.ndarray:
     return (np.asarray(pixels, np.float32) / (max_value / 2.0) - 1.0).astype(np.float32)
 
 
-def _stratified_test_mask(y: np.ndarray, per_class: int | float) -> np.ndarray:
-    """A fixed (seed 0) choice of test images: ``per_class`` images (or a fraction) per label."""
-    rng = np.random.default_rng(0)
-    mask = np.zeros(len(y), bool)
+def stratified_choice(y, per_class: int | float, seed: int = 0) -> np.ndarray:
+    """Sorted indices of ``per_class`` randomly chosen examples of every class in ``y`` (or,
+    for a float, that fraction of each class, rounded), drawn with ``seed``.
+
+    The datasets' test splits are this choice with seed 0; chapter 6's "few labels" are too.
+    """
+    y = np.asarray(y).astype(np.int64).ravel()
+    if not isinstance(per_class, float):
+        per_class = positive_int("per_class", per_class)
+    rng = np.random.default_rng(seed)
+    chosen = []
     for c in np.unique(y):
-        idx = np.flatnonzero(y == c)
-        k = per_class if isinstance(per_class, int) else int(round(per_class * len(idx)))
-        mask[rng.choice(idx, size=k, replace=False)] = True
-    return mask
+        members = np.flatnonzero(y == c)
+        k = per_class if isinstance(per_class, int) else int(round(per_class * len(members)))
+        if k > len(members):
+            raise GanbookError(
+                f"per_class={per_class} but class {c} has only {len(members)} examples"
+            )
+        chosen.append(rng.choice(members, k, replace=False))
+    return np.sort(np.concatenate(chosen))
 
 
 def _split(x, y, split, per_class):
     if split == "all":
         return x, y
-    test = _stratified_test_mask(y, per_class)
+    test = np.zeros(len(y), bool)
+    test[stratified_choice(y, per_class, seed=0)] = True
     keep = test if split == "test" else ~test
     return x[keep], y[keep]
 
@@ -326,6 +368,84 @@ def _load_folder(path: Path) -> np.ndarray:
     return _check_images(np.stack(images), str(path))
 
 
+# ----------------------------------------------------------------------------- for training
+def _supported_side(side: int) -> int:
+    """The smallest image side the DCGAN models support that is at least ``side``."""
+    from .models import SUPPORTED_SIZES
+
+    bigger = [s for s in SUPPORTED_SIZES if s >= side]
+    return bigger[0] if bigger else SUPPORTED_SIZES[-1]
+
+
+def cluster_data(x: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
+    """Cluster ids (int32, one per example) from k-means on ``x`` (points, or images' pixels).
+
+    They are the labels of a *self-conditioned* GAN (Liu et al., 2020): a class-conditional GAN
+    trained on clusters found without labels, sampled by drawing a cluster in proportion to its
+    size. The generator no longer has to stretch one Gaussian latent across every mode, so it
+    puts fewer samples between them (on the grid) and makes fewer in-between shapes (digits).
+    Liu et al. cluster the discriminator's features and re-cluster during training; one
+    k-means of the raw data before training is this library's simplification, enough for the
+    grid and for digits.
+    """
+    from sklearn.cluster import KMeans
+
+    x = np.asarray(x)
+    if isinstance(k, bool) or not isinstance(k, int) or not 2 <= k <= len(x):
+        raise GanbookError(f"clusters must be an integer in 2..{len(x)} (the examples), got {k!r}")
+    flat = x.reshape(len(x), -1).astype(np.float32)
+    return KMeans(k, n_init=3, random_state=seed).fit(flat).labels_.astype(np.int32)
+
+
+def draw_clusters(sizes, n: int, seed: int = 0) -> np.ndarray:
+    """``n`` cluster ids drawn in proportion to the cluster ``sizes``: the labels a
+    self-conditioned GAN samples with, from a random stream apart from the one ``z`` is drawn
+    from with the same seed."""
+    p = np.asarray(sizes, dtype=np.float64)
+    if p.ndim != 1 or len(p) == 0 or np.any(p < 0) or p.sum() <= 0:
+        raise GanbookError(f"sizes must be non-negative counts, not all 0, got {sizes!r}")
+    rng = np.random.default_rng([seed, 1])
+    return rng.choice(len(p), size=positive_int("n", n), p=p / p.sum()).astype(np.int32)
+
+
+def prepare_training_data(source: str, conditional: bool = False, clusters: int = 0, seed: int = 0):
+    """``(x, labels, info)``: everything training needs from the data, in one call.
+
+    Toy data: :data:`TOY_DATA_SIZE` points. Images: in [-1, 1], resized up to the nearest side
+    the DCGAN models support. ``labels`` are the classes when ``conditional``, else k-means
+    cluster ids when ``clusters`` > 0 (see :func:`cluster_data`), else None. ``info`` describes
+    the data to :func:`ganbook_lib.recipes.build_gan`: ``kind``, ``dim`` (toy) or
+    ``image_shape``, ``num_classes``, and for clustered data ``cluster_sizes`` and the
+    ``cluster_seconds`` k-means took.
+    """
+    if source in TOY_DATASETS:
+        if conditional:
+            raise GanbookError("--conditional needs a labelled image dataset, not toy data")
+        x, y = sample_toy(source, TOY_DATA_SIZE, seed), None
+        info = {"kind": "toy", "dim": int(x.shape[1]), "num_classes": None}
+    else:
+        x, y = load_images(source, "train")
+        side = _supported_side(max(x.shape[1:3]))
+        if x.shape[1:3] != (side, side):
+            x, _ = load_images(source, "train", image_size=side)
+        if conditional and y is None:
+            raise GanbookError(
+                f"--conditional needs labels, and {source!r} has none; "
+                f"labelled datasets: {', '.join(IMAGE_DATASETS)}"
+            )
+        info = {"kind": "image", "image_shape": list(x.shape[1:]), "num_classes": None}
+    if conditional:
+        return x, y, {**info, "num_classes": int(y.max()) + 1}
+    if not clusters:
+        return x, None, info
+    started = time.perf_counter()
+    labels = cluster_data(x, clusters, seed)
+    info["cluster_seconds"] = round(time.perf_counter() - started, 2)
+    info["num_classes"] = clusters
+    info["cluster_sizes"] = np.bincount(labels, minlength=clusters).tolist()
+    return x, labels, info
+
+
 # ----------------------------------------------------------------------------- pipelines
 def make_dataset(x, y=None, batch_size: int = 64, seed: int = 0, repeat: bool = True):
     """A shuffled, batched, prefetched ``tf.data.Dataset`` of ``x`` (or ``(x, y)`` pairs).
@@ -336,7 +456,7 @@ def make_dataset(x, y=None, batch_size: int = 64, seed: int = 0, repeat: bool = 
     import tensorflow as tf
 
     x = np.asarray(x, dtype=np.float32)
-    batch_size = _positive_int("batch_size", batch_size)
+    batch_size = positive_int("batch_size", batch_size)
     if len(x) == 0:
         raise GanbookError("make_dataset got no data (x is empty)")
     if not np.all(np.isfinite(x)):
@@ -352,9 +472,3 @@ def make_dataset(x, y=None, batch_size: int = 64, seed: int = 0, repeat: bool = 
     if repeat:
         ds = ds.repeat()
     return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
-
-
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise GanbookError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)

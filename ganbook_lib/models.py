@@ -17,14 +17,17 @@ import keras
 from keras import layers
 
 from . import GanbookError
+from .checks import positive_int
 
 SUPPORTED_SIZES = (8, 16, 28, 32, 64)
 
 
-def _check_int(name: str, value, low: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise GanbookError(f"{name} must be an integer >= {low}, got {value!r}")
-    return value
+def label_embedding(num_classes: int, embed_dim: int):
+    """``(label, embedded)``: an int32 ``label`` input and its learned ``embed_dim``-d
+    embedding, the way every conditional model here takes its class."""
+    label = keras.Input((), dtype="int32", name="label")
+    embedded = layers.Embedding(positive_int("num_classes", num_classes, 2), embed_dim)(label)
+    return label, embedded
 
 
 def _latent_inputs(latent_dim: int, num_classes: int | None, embed_dim: int):
@@ -33,22 +36,31 @@ def _latent_inputs(latent_dim: int, num_classes: int | None, embed_dim: int):
     z = keras.Input((latent_dim,), name="z")
     if num_classes is None:
         return z, z
-    label = keras.Input((), dtype="int32", name="label")
-    embedded = layers.Embedding(_check_int("num_classes", num_classes, 2), embed_dim)(label)
+    label, embedded = label_embedding(num_classes, embed_dim)
     return [z, label], layers.Concatenate()([z, embedded])
 
 
-def _discriminator_model(x, features, logit, num_classes: int | None, name: str) -> keras.Model:
+def projection_discriminator(x, features, logit, num_classes: int | None, name: str):
     """``x -> logit``; with ``num_classes``, ``[x, label] -> logit + <embed(label), features>``,
     the projection discriminator of Miyato & Koyama (2018)."""
     if num_classes is None:
         return keras.Model(x, logit, name=name)
-    label = keras.Input((), dtype="int32", name="label")
-    embedded = layers.Embedding(_check_int("num_classes", num_classes, 2), features.shape[-1])(
-        label
-    )
+    label, embedded = label_embedding(num_classes, features.shape[-1])
     projection = layers.Dot(axes=1)([embedded, features])
     return keras.Model([x, label], layers.Add()([logit, projection]), name=name)
+
+
+def dcgan_upsampling(h, start: int, steps: int, top: int):
+    """The DCGAN generator's body: project ``h`` to a ``start`` x ``start`` x ``top`` map, then
+    ``steps`` stride-2 transposed convolutions, each halving the channels and doubling the
+    side; BatchNorm + ReLU after each."""
+    h = layers.Dense(start * start * top, use_bias=False)(h)
+    h = layers.ReLU()(layers.BatchNormalization()(h))
+    h = layers.Reshape((start, start, top))(h)
+    for i in range(steps):
+        h = layers.Conv2DTranspose(top // 2 ** (i + 1), 4, 2, "same", use_bias=False)(h)
+        h = layers.ReLU()(layers.BatchNormalization()(h))
+    return h
 
 
 # ----------------------------------------------------------------------------- toy MLPs
@@ -64,11 +76,11 @@ def mlp_generator(
     With ``num_classes``, the model takes ``[z, label]`` and concatenates a learned label
     embedding to ``z``.
     """
-    _check_int("latent_dim", latent_dim)
-    _check_int("output_dim", output_dim)
+    positive_int("latent_dim", latent_dim)
+    positive_int("output_dim", output_dim)
     inputs, h = _latent_inputs(latent_dim, num_classes, 8)
-    for _ in range(_check_int("depth", depth)):
-        h = layers.Dense(_check_int("hidden", hidden), activation="relu")(h)
+    for _ in range(positive_int("depth", depth)):
+        h = layers.Dense(positive_int("hidden", hidden), activation="relu")(h)
     return keras.Model(inputs, layers.Dense(output_dim)(h), name="mlp_generator")
 
 
@@ -80,11 +92,11 @@ def mlp_discriminator(
     With ``num_classes``, the model takes ``[x, label]`` and adds a projection term
     ``<embed(label), features>`` to the logit, as :func:`dcgan_discriminator` does.
     """
-    x = keras.Input((_check_int("input_dim", input_dim),), name="x")
+    x = keras.Input((positive_int("input_dim", input_dim),), name="x")
     h = x
-    for _ in range(_check_int("depth", depth)):
-        h = layers.LeakyReLU(0.2)(layers.Dense(_check_int("hidden", hidden))(h))
-    return _discriminator_model(x, h, layers.Dense(1)(h), num_classes, "mlp_discriminator")
+    for _ in range(positive_int("depth", depth)):
+        h = layers.LeakyReLU(0.2)(layers.Dense(positive_int("hidden", hidden))(h))
+    return projection_discriminator(x, h, layers.Dense(1)(h), num_classes, "mlp_discriminator")
 
 
 # ----------------------------------------------------------------------------- DCGAN
@@ -112,16 +124,10 @@ def dcgan_generator(
     start, steps = _upsamplings(image_size)
     if channels not in (1, 3):
         raise GanbookError(f"channels must be 1 or 3, got {channels!r}")
-    _check_int("latent_dim", latent_dim)
-    _check_int("width", width)
+    positive_int("latent_dim", latent_dim)
+    positive_int("width", width)
     inputs, h = _latent_inputs(latent_dim, num_classes, 32)
-    top = width * 2**steps
-    h = layers.Dense(start * start * top, use_bias=False)(h)
-    h = layers.ReLU()(layers.BatchNormalization()(h))
-    h = layers.Reshape((start, start, top))(h)
-    for i in range(steps):
-        h = layers.Conv2DTranspose(top // 2 ** (i + 1), 4, 2, "same", use_bias=False)(h)
-        h = layers.ReLU()(layers.BatchNormalization()(h))
+    h = dcgan_upsampling(h, start, steps, top=width * 2**steps)
     x = layers.Conv2D(channels, 3, padding="same", activation="tanh")(h)
     return keras.Model(inputs, x, name="dcgan_generator")
 
@@ -148,13 +154,13 @@ def dcgan_discriminator(
     x = keras.Input((image_size, image_size, channels), name="x")
     h = x
     for i in range(steps):
-        h = wrap(layers.Conv2D(_check_int("width", width) * 2**i, 4, 2, "same"))(h)
+        h = wrap(layers.Conv2D(positive_int("width", width) * 2**i, 4, 2, "same"))(h)
         h = layers.LeakyReLU(0.2)(h)
         if dropout:
             h = layers.Dropout(dropout)(h)
     features = layers.Flatten()(h)
     logit = wrap(layers.Dense(1))(features)
-    return _discriminator_model(x, features, logit, num_classes, "dcgan_discriminator")
+    return projection_discriminator(x, features, logit, num_classes, "dcgan_discriminator")
 
 
 # ----------------------------------------------------------------------------- the article's

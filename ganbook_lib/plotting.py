@@ -66,6 +66,7 @@ def plot_decision_surface(
     """The discriminator's probability D(x) = sigmoid(logit) over the plane, with real and
     generated points on top. Bright regions are where D believes data lives."""
     import matplotlib.pyplot as plt
+    from scipy.special import expit
 
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 5))
@@ -73,21 +74,29 @@ def plot_decision_surface(
     xx, yy = np.meshgrid(grid, grid)
     points = np.stack([xx.ravel(), yy.ravel()], 1)
     logits = np.asarray(discriminator(points, training=False)).reshape(xx.shape)
-    prob = 1 / (1 + np.exp(-np.clip(logits, -50, 50)))
-    mesh = ax.contourf(xx, yy, prob, levels=np.linspace(0, 1, 11), cmap="viridis", alpha=0.8)
-    plt.colorbar(mesh, ax=ax, label="D(x)")
+    plt.colorbar(draw_probability_surface(ax, xx, yy, expit(logits)), ax=ax, label="D(x)")
     plot_samples_2d(x_fake, x_real, ax=ax, title=title, lim=lim)
     return ax
 
 
+def draw_probability_surface(ax, xx, yy, prob):
+    """``prob`` (a probability such as D(x), on the mesh ``xx, yy``) as filled contours on a
+    fixed 0..1 colour scale, so that frames of an animation are comparable; returns the
+    contour set (for a colour bar)."""
+    levels = np.linspace(0, 1, 11)
+    return ax.contourf(xx, yy, prob, levels=levels, cmap="viridis", vmin=0, vmax=1, alpha=0.8)
+
+
 def plot_density_1d(samples, mixture=None, ax=None, title=None, bins: int = 60, xlim=None):
-    """Histogram of 1-D generator samples against the data density ``mixture.pdf``."""
+    """Histogram of 1-D generator samples against the data density ``mixture.pdf``. With
+    ``xlim``, samples outside it are counted in the outermost bins."""
     import matplotlib.pyplot as plt
 
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))
     samples = np.asarray(samples).ravel()
     lo, hi = xlim or (np.percentile(samples, 0.5) - 1, np.percentile(samples, 99.5) + 1)
+    samples = np.clip(samples, lo, hi)
     ax.hist(
         samples,
         bins=bins,

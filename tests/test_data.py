@@ -129,7 +129,11 @@ def test_digits_are_eight_by_eight():
 
 def test_resize_on_load():
     x, _ = data.load_images("digits", "test", image_size=16)
-    assert x.shape[1:] == (16, 16, 1) and x.min() >= -1 and x.max() <= 1
+    x8, _ = data.load_images("digits", "test")
+    assert x.shape[1:] == (16, 16, 1)
+    # area resizing to twice the side repeats every pixel in a 2 x 2 block
+    for rows, cols in ((0, 0), (0, 1), (1, 0), (1, 1)):
+        np.testing.assert_allclose(x[:, rows::2, cols::2], x8, atol=1e-6)
 
 
 def test_keras_datasets_fail_fast_offline(monkeypatch, tmp_path):
@@ -161,19 +165,18 @@ def test_unknown_names_and_missing_paths_are_rejected(tmp_path):
 
 def test_npy_files_in_every_accepted_range(tmp_path):
     base = np.random.default_rng(0).random((5, 8, 8))
+    as_bytes = (base * 255).astype(np.uint8)
     for array, expected in [
-        ((base * 255).astype(np.uint8), None),
+        (as_bytes, as_bytes / 127.5 - 1),
         (base, base * 2 - 1),
         (base * 2 - 1, base * 2 - 1),
-        (base[..., None] * 255.0, None),
+        (base[..., None] * 255.0, base * 2 - 1),
     ]:
         path = tmp_path / "x.npy"
         np.save(path, array)
         x, y = data.load_images(str(path))
         assert x.shape == (5, 8, 8, 1) and y is None
-        assert x.min() >= -1 and x.max() <= 1
-        if expected is not None:
-            np.testing.assert_allclose(x[..., 0], expected, atol=1e-6)
+        np.testing.assert_allclose(x[..., 0], expected, atol=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -230,3 +233,67 @@ def test_make_dataset_checks_its_input():
         data.make_dataset(np.array([[np.nan, 0.0]]), batch_size=1)
     with pytest.raises(GanbookError, match="but y has"):
         data.make_dataset(np.zeros((4, 2)), np.zeros(3), batch_size=2)
+
+
+# ----------------------------------------------------------------------------- clusters
+def _two_kinds_of_image(n=40, seed=0):
+    """n/2 images with a bright left half and n/2 with a bright right half, plus noise."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0, 0.1, (n, 8, 8, 1)).astype(np.float32)
+    x[: n // 2, :, :4] += 1.0
+    x[n // 2 :, :, 4:] += 1.0
+    return x
+
+
+def test_cluster_data_separates_two_kinds_of_image_and_repeats_itself():
+    x = _two_kinds_of_image()
+    labels = data.cluster_data(x, 2, seed=0)
+    assert labels.dtype == np.int32 and labels.shape == (40,)
+    assert len(set(labels[:20])) == 1 and len(set(labels[20:])) == 1 and labels[0] != labels[-1]
+    np.testing.assert_array_equal(labels, data.cluster_data(x, 2, seed=0))
+
+
+@pytest.mark.parametrize("k", [1, 41, 2.5, True])
+def test_cluster_data_rejects_a_bad_number_of_clusters(k):
+    with pytest.raises(GanbookError, match=r"clusters must be an integer in 2\.\.40"):
+        data.cluster_data(_two_kinds_of_image(), k)
+
+
+def test_cluster_draws_follow_the_cluster_sizes():
+    sizes = [100, 0, 300]
+    labels = data.draw_clusters(sizes, 4000, seed=5)
+    counts = np.bincount(labels, minlength=3)
+    assert counts[1] == 0 and abs(counts[2] / 4000 - 0.75) < 0.03  # 4.4 standard errors
+    np.testing.assert_array_equal(labels, data.draw_clusters(sizes, 4000, seed=5))
+    assert not np.array_equal(labels, data.draw_clusters(sizes, 4000, seed=6))
+    with pytest.raises(GanbookError, match="not all 0"):
+        data.draw_clusters([0, 0], 5)
+
+
+# ----------------------------------------------------------------------------- the registry
+def test_every_named_dataset_has_a_loader_a_recipe_and_a_measure():
+    from ganbook_lib import recipes
+
+    assert set(recipes.RECIPES) == set(data.DATASETS)
+    for name, entry in data.DATASETS.items():
+        assert recipes.RECIPES[name].kind == entry.kind, name
+        assert entry.evaluated_by in ("modes", "wasserstein_1d", "classifier"), name
+        if entry.kind == "toy":
+            assert (entry.evaluated_by == "modes") == (data.toy_mixture(name).dim == 2), name
+        elif entry.offline:
+            x, y = data.load_images(name, "test")
+            assert len(x) == len(y) > 0, name
+    assert data.OFFLINE_IMAGE_DATASETS == ("mnist5k", "digits")
+
+
+def test_prepared_toy_data_and_clustered_images_describe_themselves():
+    x, labels, info = data.prepare_training_data("ring", seed=1)
+    assert x.shape == (data.TOY_DATA_SIZE, 2) and labels is None
+    assert info == {"kind": "toy", "dim": 2, "num_classes": None}
+    x, labels, info = data.prepare_training_data("digits", clusters=3, seed=0)
+    assert x.shape[1:] == (8, 8, 1) and info["image_shape"] == [8, 8, 1]
+    assert info["num_classes"] == 3 and info["cluster_sizes"] == np.bincount(labels).tolist()
+    _, classes, info = data.prepare_training_data("digits", conditional=True, clusters=3)
+    assert info["num_classes"] == 10 and "cluster_sizes" not in info and classes.max() == 9
+    with pytest.raises(GanbookError, match="needs a labelled image dataset"):
+        data.prepare_training_data("grid", conditional=True)

@@ -28,12 +28,11 @@ def test_collapsed_and_poor_samples():
     assert result["modes"] == 0 and result["high_quality"] == 0.0
 
 
-def test_linspace_ring_has_only_seven_modes():
-    """The trap in SOURCE_NOTES: linspace(0, 2 pi, 8) repeats its first angle."""
-    angles = np.linspace(0, 2 * np.pi, 8)
-    wrong = np.stack([np.cos(angles), np.sin(angles)], 1)
-    assert len(np.unique(wrong.round(9), axis=0)) == 7
-    assert len(np.unique(data.RING_CENTRES.round(9), axis=0)) == 8
+def test_the_ring_avoids_the_linspace_trap():
+    """The trap in SOURCE_NOTES: linspace(0, 2 pi, 8) repeats its first angle and gives 7
+    modes; the library's ring has 8 centres exactly 45 degrees apart."""
+    angles = np.degrees(np.arctan2(data.RING_CENTRES[:, 1], data.RING_CENTRES[:, 0])) % 360
+    np.testing.assert_allclose(np.sort(angles), np.arange(0, 360, 45), atol=1e-9)
 
 
 def test_mode_coverage_checks_input():
@@ -114,7 +113,13 @@ def test_digit_classifier_is_accurate_and_cached():
 def test_label_confusion_counts_requested_against_recognised():
     matrix = metrics.label_confusion([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], num_classes=3)
     assert matrix.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
-    assert np.trace(matrix) / matrix.sum() == pytest.approx(4 / 6)
+    # classes never requested keep their rows; ten classes unless told otherwise
+    assert metrics.label_confusion([0, 0], [0, 0], num_classes=3).tolist() == [
+        [2, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+    ]
+    assert metrics.label_confusion([1], [9]).shape == (10, 10)
 
 
 def test_label_confusion_checks_input():
@@ -122,3 +127,20 @@ def test_label_confusion_checks_input():
         metrics.label_confusion([0, 1], [0])
     with pytest.raises(GanbookError, match="recognised labels must lie in 0..2"):
         metrics.label_confusion([0, 1], [0, 3], num_classes=3)
+
+
+@pytest.mark.slow
+def test_evaluate_measures_the_real_digits_once_per_process(monkeypatch):
+    from ganbook_lib import models, training
+
+    metrics._real_digits.cache_clear()
+    built = []
+    original = metrics.digit_classifier
+    monkeypatch.setattr(metrics, "digit_classifier", lambda n: built.append(n) or original(n))
+    gan = training.GAN(models.dcgan_generator(8, 1, 16, 8), models.dcgan_discriminator(8, 1, 8))
+    first = metrics.evaluate(gan, "digits")
+    second = metrics.evaluate(gan, "digits")
+    assert built == ["digits"]  # the classifier and the real digits' numbers, once
+    assert first == second  # a fixed z: the same numbers
+    assert first["real_frechet_distance"] < first["frechet_distance"]  # untrained: far off
+    assert metrics.evaluate(gan, "/some/folder/of/images") == {}

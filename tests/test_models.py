@@ -51,7 +51,7 @@ def test_unsupported_arguments_are_rejected():
         models.dcgan_generator(image_size=48)
     with pytest.raises(GanbookError, match="channels must be 1 or 3"):
         models.dcgan_discriminator(28, channels=2)
-    with pytest.raises(GanbookError, match="hidden must be an integer"):
+    with pytest.raises(GanbookError, match="hidden must be a positive integer"):
         models.mlp_generator(hidden=0)
 
 

@@ -1,6 +1,7 @@
 """Runs on disk survive faults: kill -9 and Ctrl-C resume, corrupt files and bad data get one
 clear line, every write is atomic, and the same seed samples the same bytes."""
 
+import dataclasses
 import json
 import os
 import signal
@@ -12,7 +13,7 @@ import keras
 import numpy as np
 import pytest
 
-from ganbook_lib import GanbookError, cli, files, recipes
+from ganbook_lib import GanbookError, cli, data, files, recipes, runs
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
 STEPS = 2400  # the first command's length: long enough to be killed twice on a fast machine
@@ -128,7 +129,7 @@ def test_ctrl_c_saves_a_checkpoint_exits_130_and_the_same_command_finishes(tmp_p
     with np.load(out / "checkpoint.npz") as saved:
         assert json.loads(str(saved["meta"]))["step"] == interrupted["step"]
     with pytest.raises(GanbookError, match="give the same length to finish it"):
-        recipes.train_run("ring", out, steps=10, verbose=0)
+        runs.train_run("ring", out, steps=10, verbose=0)
     _finish(out)
     assert json.loads((out / "run.json").read_text())["step"] == STEPS
     steps = _loss_steps(out)
@@ -156,15 +157,15 @@ class _SwallowsEverything(keras.callbacks.Callback):
 def test_a_ctrl_c_that_other_code_would_swallow_still_stops_the_run(tmp_path):
     out, before = tmp_path / "ring", signal.getsignal(signal.SIGINT)
     swallower = _SwallowsEverything(at_step=150)
-    with pytest.raises(recipes.TrainingInterrupted, match="checkpoint saved"):
-        recipes.train_run("ring", out, steps=1000, seed=1, verbose=0, callbacks=[swallower])
+    with pytest.raises(runs.TrainingInterrupted, match="checkpoint saved"):
+        runs.train_run("ring", out, steps=1000, seed=1, verbose=0, callbacks=[swallower])
     assert signal.getsignal(signal.SIGINT) is before  # the handler is put back
     run = json.loads((out / "run.json").read_text())
     assert run["status"] == "training" and run["step"] == swallower.sent  # stopped at that step
     with np.load(out / "checkpoint.npz") as saved:
         assert json.loads(str(saved["meta"]))["step"] == run["step"]
-    finished = recipes.train_run("ring", out, steps=1000, seed=1, verbose=0)
-    assert finished["step"] == 1000 and signal.getsignal(signal.SIGINT) is before
+    finished = runs.train_run("ring", out, steps=1000, seed=1, verbose=0)
+    assert finished.step == 1000 and signal.getsignal(signal.SIGINT) is before
     assert _loss_steps(out) == sorted(set(_loss_steps(out)))
 
 
@@ -172,7 +173,7 @@ def test_a_ctrl_c_that_other_code_would_swallow_still_stops_the_run(tmp_path):
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "gauss"
-    recipes.train_run("gaussian_1d", out, steps=20, seed=3, verbose=0)
+    runs.train_run("gaussian_1d", out, steps=20, seed=3, verbose=0)
     return out
 
 
@@ -328,3 +329,45 @@ def test_bad_training_data_gets_one_clear_line(tmp_path, capsys, kind, message):
     assert code == 2 and len(lines) == 1, lines
     assert message in lines[0], lines[0]
     assert not out.exists()  # nothing half-written
+
+
+@pytest.mark.slow
+def test_a_self_conditioned_run_trains_resumes_samples_and_refuses_a_label(tmp_path):
+    out = tmp_path / "run"
+    recipe = dataclasses.replace(recipes.RECIPES["digits"], clusters=4, log_every=10)
+    run = runs.train_run("digits", out, steps=20, seed=2, verbose=0, recipe=recipe)
+    x, _ = data.load_images("digits", "train")
+    expected = np.bincount(data.cluster_data(x, 4, seed=2), minlength=4).tolist()
+    assert run.conditional is False and run.num_classes == 4
+    assert run.cluster_sizes == expected
+    assert "label_accuracy" not in run.metrics and run.metrics["classes_present"] >= 1
+    again = runs.train_run("digits", out, steps=10, verbose=0)  # resumes with its recipe
+    assert again.step == 30 and again.cluster_sizes == expected
+    samples = runs.sample_run(out, 50, seed=1)
+    # pixels in [0, 1], of clusters drawn in proportion to their sizes
+    gan, _ = runs.load_run(out)
+    clusters = data.draw_clusters(expected, 50, seed=1)
+    np.testing.assert_allclose(samples, (gan.generate(50, clusters, seed=1) + 1) / 2, atol=1e-6)
+    drawn = np.bincount(data.draw_clusters(expected, 20_000, seed=0), minlength=4) / 20_000
+    np.testing.assert_allclose(drawn, np.array(expected) / len(x), atol=0.02)
+    np.testing.assert_array_equal(samples, runs.sample_run(out, 50, seed=1))
+    with pytest.raises(GanbookError, match="its 4 clusters are not classes"):
+        runs.sample_run(out, 5, label=1)
+
+
+def test_a_run_record_survives_its_own_json_and_reads_older_records(tmp_path):
+    segment = runs.Segment(start_step=0, target_step=100, steps=100, seconds=None)
+    recipe = recipes.RECIPES["ring"]
+    run = runs.Run("ring", False, "nonsaturating", 3, recipe, "toy", segment, dim=2)
+    run.save(tmp_path)
+    again = runs.Run.read(tmp_path)
+    assert again == run and isinstance(again.recipe, recipes.Recipe)
+    assert isinstance(again.segment, runs.Segment)
+    record = json.loads((tmp_path / "run.json").read_text())
+    del record["num_classes"], record["cluster_sizes"]  # a toy run written before they existed
+    (tmp_path / "run.json").write_text(json.dumps(record))
+    assert runs.Run.read(tmp_path) == run
+    record["step"] = "ten"
+    (tmp_path / "run.json").write_text(json.dumps(record))
+    with pytest.raises(GanbookError, match="field 'step' has a bad value 'ten'"):
+        runs.Run.read(tmp_path)

@@ -1,4 +1,4 @@
-"""The GAN model, its callbacks, checkpoints and the from-scratch step."""
+"""The GAN model, its checkpoints and the from-scratch step."""
 
 import keras
 import numpy as np
@@ -113,45 +113,6 @@ def test_missing_or_mismatched_checkpoints_are_clear_errors(tmp_path):
         other.load_checkpoint(tmp_path / "ck.npz")
 
 
-def test_non_finite_guard_stops_training_with_a_message():
-    x = keras.Input((2,))
-    exploding = keras.Model(x, keras.layers.Lambda(lambda t: t * np.inf)(keras.layers.Dense(1)(x)))
-    gan = training.GAN(models.mlp_generator(4, 2, 16, 1), exploding)
-    gan.compile()
-    guard = training.NonFiniteGuard(verbose=False)
-    gan.fit(ring_data(), steps_per_epoch=50, epochs=3, callbacks=[guard], verbose=0)
-    assert gan.step == 1
-    assert "non-finite" in guard.message and "step 1" in guard.message
-
-
-def test_time_limit_stops_fit():
-    gan = ring_gan()
-    import time
-
-    start = time.perf_counter()
-    gan.fit(
-        ring_data(),
-        steps_per_epoch=100,
-        epochs=10**6,
-        callbacks=[training.TimeLimit(1.0)],
-        verbose=0,
-    )
-    assert time.perf_counter() - start < 10
-    with pytest.raises(GanbookError, match="positive number"):
-        training.TimeLimit(-1)
-
-
-def test_snapshots_and_checkpoint_callbacks(tmp_path):
-    gan = ring_gan()
-    snaps = training.SampleSnapshots(n=16, every=1, path=tmp_path / "s.png")
-    ck = training.GANCheckpoint(tmp_path / "ck.npz")
-    gan.fit(ring_data(), steps_per_epoch=5, epochs=3, callbacks=[snaps, ck], verbose=0)
-    assert [step for step, _ in snaps.frames] == [0, 5, 10, 15]
-    assert snaps.frames[-1][1].shape == (16, 2)
-    assert (tmp_path / "s.png").stat().st_size > 0
-    assert ring_gan().load_checkpoint(tmp_path / "ck.npz")["step"] == 15
-
-
 def test_gradient_tape_step_learns():
     g = models.mlp_generator(4, 2, 32, 2)
     d = models.mlp_discriminator(2, 32, 2)
@@ -197,28 +158,6 @@ def test_simultaneous_step_matches_the_from_scratch_step():
         tf.random.normal = original
     for a, b in zip(g.get_weights() + d.get_weights(), g2.get_weights() + d2.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
-
-
-def test_cosine_decay_follows_a_half_cosine_and_restores_the_rates():
-    gan = ring_gan()
-    seen = []
-
-    class Record(keras.callbacks.Callback):
-        def on_train_batch_begin(self, batch, logs=None):
-            seen.append(float(np.asarray(gan.d_optimizer.learning_rate)))
-
-    decay = training.CosineDecay(steps=10, final=0.1)
-    gan.fit(ring_data(), steps_per_epoch=10, epochs=1, callbacks=[decay, Record()], verbose=0)
-    # batch i begins after i steps: factor = 0.1 + 0.9 * (1 + cos(pi * i / 10)) / 2
-    expected = [1e-3 * (0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * i / 10))) for i in range(10)]
-    np.testing.assert_allclose(seen, expected, rtol=1e-5)
-    assert float(np.asarray(gan.g_optimizer.learning_rate)) == pytest.approx(1e-3)
-    with pytest.raises(GanbookError, match="steps or seconds"):
-        training.CosineDecay()
-    with pytest.raises(GanbookError, match="final"):
-        training.CosineDecay(steps=5, final=2)
-    with pytest.raises(GanbookError, match="seconds must be a positive"):
-        training.CosineDecay(seconds=-1)
 
 
 def _ring_gan(**compile_kwargs):

@@ -14,6 +14,7 @@ import keras
 import numpy as np
 
 from .. import GanbookError
+from ..checks import positive_int
 
 
 class StepTimer(keras.callbacks.Callback):
@@ -50,9 +51,7 @@ def time_train_step(gan, dataset, steps: int = 10, warmup: int = 2) -> dict:
         ``best`` are the median and the minimum wall time of the timed steps. ``best`` is the
         least disturbed by other programs, the usual choice for comparing costs.
     """
-    for name, value, low in (("steps", steps, 1), ("warmup", warmup, 0)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise GanbookError(f"{name} must be an integer >= {low}, got {value!r}")
+    steps, warmup = positive_int("steps", steps), positive_int("warmup", warmup, low=0)
     timer = StepTimer()
     gan.fit(dataset, steps_per_epoch=warmup + steps, epochs=1, callbacks=[timer], verbose=0)
     wall, cpu = np.array(timer.wall[warmup:]), np.array(timer.cpu[warmup:])
@@ -82,8 +81,7 @@ def loss_report(values, window: int = 3) -> dict:
     v = np.asarray(values, dtype=np.float64).ravel()
     if len(v) < 2:
         raise GanbookError(f"values must hold at least 2 numbers, got {len(v)}")
-    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise GanbookError(f"window must be a positive integer, got {window!r}")
+    window = positive_int("window", window)
     bad = np.flatnonzero(~np.isfinite(v))
     first_nonfinite = int(bad[0]) if len(bad) else None
     head = v if first_nonfinite is None else v[:first_nonfinite]

@@ -32,32 +32,10 @@ import numpy as np
 from scipy.special import expit
 
 from .. import GanbookError
+from ..checks import finite_number, non_negative_number, positive_number
 
 DIRAC_LOSSES = ("minimax", "nonsaturating", "wasserstein")
 UPDATE_MODES = ("simultaneous", "alternating")
-
-
-# ----------------------------------------------------------------------------- checks
-def _finite(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise GanbookError(f"{name} must be a finite number, got {value!r}")
-    if not math.isfinite(float(value)):
-        raise GanbookError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
-
-
-def _non_negative(name: str, value) -> float:
-    value = _finite(name, value)
-    if value < 0:
-        raise GanbookError(f"{name} must be a finite number >= 0, got {value!r}")
-    return value
-
-
-def _positive(name: str, value) -> float:
-    value = _finite(name, value)
-    if value <= 0:
-        raise GanbookError(f"{name} must be a finite number > 0, got {value!r}")
-    return value
 
 
 def _count(name: str, value, low: int) -> int:
@@ -104,10 +82,10 @@ def dirac_gradients(
     plus ``r1_weight * psi`` (from ``gamma / 2 * psi^2``) and
     ``2 * gp_weight * (|psi| - 1) * sign(psi)`` (from ``lambda * (|psi| - 1)^2``) in ``dL_D/dpsi``.
     """
-    theta, psi = _finite("theta", theta), _finite("psi", psi)
+    theta, psi = finite_number("theta", theta), finite_number("psi", psi)
     loss = _choice("loss", loss, DIRAC_LOSSES)
-    r1_weight = _non_negative("r1_weight", r1_weight)
-    gp_weight = _non_negative("gp_weight", gp_weight)
+    r1_weight = non_negative_number("r1_weight", r1_weight)
+    gp_weight = non_negative_number("gp_weight", gp_weight)
     return _gradients(theta, psi, loss, r1_weight, gp_weight)
 
 
@@ -144,13 +122,13 @@ def dirac_trajectory(
 
     Returns an array of shape ``(steps + 1, 2)``: row ``t`` is ``(theta, psi)`` after ``t`` steps.
     """
-    theta, psi = _finite("theta0", theta0), _finite("psi0", psi0)
+    theta, psi = finite_number("theta0", theta0), finite_number("psi0", psi0)
     steps = _count("steps", steps, 1)
-    h = _positive("lr", lr)
+    h = positive_number("lr", lr)
     mode = _choice("mode", mode, UPDATE_MODES)
     loss = _choice("loss", loss, DIRAC_LOSSES)
-    r1 = _non_negative("r1_weight", r1_weight)
-    gp = _non_negative("gp_weight", gp_weight)
+    r1 = non_negative_number("r1_weight", r1_weight)
+    gp = non_negative_number("gp_weight", gp_weight)
     d_steps = _count("d_steps", d_steps, 1)
     if mode == "simultaneous" and d_steps != 1:
         raise GanbookError(
@@ -204,13 +182,13 @@ def dirac_jacobian(
     """
     mode = _choice("mode", mode, UPDATE_MODES)
     loss = _choice("loss", loss, DIRAC_LOSSES)
-    gamma = _non_negative("r1_weight", r1_weight)
+    gamma = non_negative_number("r1_weight", r1_weight)
     d_steps = _count("d_steps", d_steps, 1)
     a = 1.0 if loss == "wasserstein" else 0.5
     flow = np.array([[0.0, a], [-a, -gamma]])
     if lr is None:
         return flow
-    h = _positive("lr", lr)
+    h = positive_number("lr", lr)
     if mode == "simultaneous":
         if d_steps != 1:
             raise GanbookError(f"d_steps must be 1 for simultaneous updates, got {d_steps!r}")
@@ -260,7 +238,7 @@ def dirac_models(theta0: float = 1.0, psi0: float = 1.0) -> tuple[keras.Model, k
     delta_0``) with ``keras.optimizers.SGD(lr)`` to reproduce :func:`dirac_trajectory` with
     ``mode='alternating'``.
     """
-    theta0, psi0 = _finite("theta0", theta0), _finite("psi0", psi0)
+    theta0, psi0 = finite_number("theta0", theta0), finite_number("psi0", psi0)
     z = keras.Input((1,), name="z")
     generator = keras.Model(z, DiracGeneratorLayer(theta0, name="theta")(z), name="dirac_generator")
     x = keras.Input((1,), name="x")
@@ -319,8 +297,8 @@ def plot_dirac_game(
     import matplotlib.pyplot as plt
 
     loss = _choice("loss", loss, DIRAC_LOSSES)
-    r1_weight = _non_negative("r1_weight", r1_weight)
-    lim = _positive("lim", lim)
+    r1_weight = non_negative_number("r1_weight", r1_weight)
+    lim = positive_number("lim", lim)
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))
     grid = np.linspace(-lim, lim, 81)

@@ -22,7 +22,9 @@ import tensorflow as tf
 from scipy.special import expit
 
 from .. import GanbookError
-from ..training import Snapshots
+from ..callbacks import Snapshots
+from ..checks import positive_int, positive_number
+from ..plotting import draw_probability_surface, plot_density_1d, plot_samples_2d
 
 
 @dataclass(frozen=True)
@@ -42,23 +44,9 @@ class GameSnapshot:
     d_prob: np.ndarray
 
 
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise GanbookError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _positive_float(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise GanbookError(f"{name} must be a positive number, got {value!r}")
-    if not np.isfinite(value):
-        raise GanbookError(f"{name} must be finite, got {value!r}")
-    return float(value)
-
-
 def grid_1d(lo: float, hi: float, n: int = 200) -> np.ndarray:
     """``n`` evenly spaced points from ``lo`` to ``hi`` as float32 of shape (n, 1)."""
-    n = _positive_int("n", n)
+    n = positive_int("n", n)
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
         raise GanbookError(f"need finite lo < hi, got lo={lo!r}, hi={hi!r}")
     return np.linspace(lo, hi, n, dtype=np.float32)[:, None]
@@ -70,8 +58,8 @@ def grid_2d(lim: float = 1.5, resolution: int = 60) -> np.ndarray:
     Points run along ``x_1`` first, so ``grid.reshape(r, r, 2)[i, j]`` is row ``i`` (``x_2``) and
     column ``j`` (``x_1``), the layout ``contourf`` expects.
     """
-    lim = _positive_float("lim", lim)
-    resolution = _positive_int("resolution", resolution)
+    lim = positive_number("lim", lim)
+    resolution = positive_int("resolution", resolution)
     if resolution < 2:
         raise GanbookError(f"resolution must be at least 2, got {resolution}")
     axis = np.linspace(-lim, lim, resolution, dtype=np.float32)
@@ -111,7 +99,7 @@ class GameSnapshots(Snapshots):
         if grid.ndim != 2 or len(grid) == 0:
             raise GanbookError(f"grid must have shape (m, d) with m >= 1, got shape {grid.shape}")
         self.grid = grid
-        self.n = _positive_int("n", n)
+        self.n = positive_int("n", n)
         self.seed = seed
 
     def snap(self) -> GameSnapshot:
@@ -141,20 +129,9 @@ def draw_game_1d(ax, step: int, snapshot: GameSnapshot, mixture=None, bins: int 
     """
     grid = snapshot.grid[:, 0]
     lo, hi = float(grid.min()), float(grid.max())
-    ax.hist(
-        np.clip(snapshot.x_fake.ravel(), lo, hi),
-        bins=bins,
-        range=(lo, hi),
-        density=True,
-        color="tab:orange",
-        alpha=0.6,
-        label="$p_g$ (generator)",
-    )
-    if mixture is not None:
-        ax.plot(grid, mixture.pdf(grid), color="tab:blue", lw=2, label="$p_{data}$")
+    plot_density_1d(snapshot.x_fake, mixture, ax=ax, bins=bins, xlim=(lo, hi))
     ax.plot(grid, snapshot.d_prob, color="black", ls="--", lw=1.5, label="$D(x)$")
     ax.axhline(0.5, color="gray", lw=0.5)
-    ax.set_xlim(lo, hi)
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("$x$")
     ax.set_ylabel("density, or probability $D(x)$")
@@ -174,19 +151,10 @@ def draw_game_2d(ax, step: int, snapshot: GameSnapshot, x_real=None, n_show: int
         raise GanbookError("draw_game_2d needs a square 2-D grid, such as grid_2d() returns")
     xx = grid[:, 0].reshape(side, side)
     yy = grid[:, 1].reshape(side, side)
-    prob = snapshot.d_prob.reshape(side, side)
-    ax.contourf(xx, yy, prob, levels=np.linspace(0, 1, 11), cmap="viridis", vmin=0, vmax=1)
-    if x_real is not None:
-        ax.scatter(*np.asarray(x_real)[:n_show].T, s=3, c="tab:blue", label="real")
-    ax.scatter(*snapshot.x_fake[:n_show].T, s=3, c="tab:orange", alpha=0.7, label="generated")
-    lim = float(np.abs(grid).max())
-    ax.set_xlim(-lim, lim)
-    ax.set_ylim(-lim, lim)
-    ax.set_aspect("equal")
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
+    draw_probability_surface(ax, xx, yy, snapshot.d_prob.reshape(side, side))
+    x_real = None if x_real is None else np.asarray(x_real)[:n_show]
+    plot_samples_2d(snapshot.x_fake[:n_show], x_real, ax=ax, lim=float(np.abs(grid).max()))
     ax.set_title(f"generator step {step}: colour = $D(x)$")
-    ax.legend(loc="upper right", markerscale=3, fontsize="small")
     return ax
 
 

@@ -14,8 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import GanbookError
-
-LOG_4 = float(np.log(4.0))
+from ..checks import positive_int, positive_number
 
 
 # ----------------------------------------------------------------------------- checking
@@ -146,8 +145,7 @@ def wasserstein1_1d(p, q, x) -> float:
 
 def gaussian_pdf(x, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
     """Density of ``N(mean, std^2)`` at the points ``x``."""
-    if not (np.isfinite(std) and std > 0):
-        raise GanbookError(f"std must be a positive number, got {std!r}")
+    std = positive_number("std", std)
     x = np.asarray(x, dtype=np.float64)
     return np.exp(-0.5 * ((x - mean) / std) ** 2) / (std * np.sqrt(2 * np.pi))
 
@@ -228,11 +226,8 @@ def fit_discriminator(
         raise GanbookError(
             f"x_real and x_fake differ in dimension: {x_real.shape[1]} vs {x_fake.shape[1]}"
         )
-    for name, value in (("steps", steps), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise GanbookError(f"{name} must be a positive integer, got {value!r}")
-    if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
-        raise GanbookError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    steps, batch_size = positive_int("steps", steps), positive_int("batch_size", batch_size)
+    learning_rate = positive_number("learning_rate", learning_rate)
     loss = loss or discriminator_loss
     keras.utils.set_random_seed(seed)
     discriminator = mlp_discriminator(x_real.shape[1], hidden, depth)
@@ -269,7 +264,6 @@ def _samples(name: str, a) -> np.ndarray:
 
 
 __all__ = [
-    "LOG_4",
     "integrate",
     "optimal_discriminator",
     "value_function",

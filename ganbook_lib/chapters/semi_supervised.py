@@ -17,27 +17,17 @@ from keras import layers
 
 from .. import GanbookError
 from ..checks import grey_images as _images
-from ..checks import positive_int as _positive_int
+from ..checks import non_negative_number, positive_int
+from ..data import stratified_choice
+from ..losses import discriminator_loss
 from ..training import TrackedModel
 
 
 def labelled_subset(y, per_class: int, seed: int = 0) -> np.ndarray:
-    """Indices of ``per_class`` randomly chosen examples of every class in ``y`` (sorted).
-
-    This is the "few labels" setting: all of ``x`` may be used, but only these labels.
-    """
-    y = np.asarray(y).astype(np.int64).ravel()
-    per_class = _positive_int("per_class", per_class)
-    rng = np.random.default_rng(seed)
-    chosen = []
-    for c in np.unique(y):
-        members = np.flatnonzero(y == c)
-        if len(members) < per_class:
-            raise GanbookError(
-                f"per_class={per_class} but class {c} has only {len(members)} examples"
-            )
-        chosen.append(rng.choice(members, per_class, replace=False))
-    return np.sort(np.concatenate(chosen))
+    """Indices of ``per_class`` randomly chosen examples of every class in ``y`` (sorted):
+    the "few labels" setting, in which all of ``x`` may be used but only these labels
+    (:func:`ganbook_lib.data.stratified_choice`)."""
+    return stratified_choice(y, positive_int("per_class", per_class), seed)
 
 
 def ssgan_classifier(
@@ -54,7 +44,7 @@ def ssgan_classifier(
     ``logits`` are the ``K`` class logits ``l_1..l_K``; ``features`` is the last hidden layer,
     which the generator's feature-matching loss compares on real and generated batches.
     """
-    num_classes = _positive_int("num_classes", num_classes, 2)
+    num_classes = positive_int("num_classes", num_classes, 2)
     if not hidden or any(isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in hidden):
         raise GanbookError(f"hidden must be a non-empty sequence of positive ints, got {hidden!r}")
     x = keras.Input(tuple(input_shape), name="x")
@@ -68,10 +58,10 @@ def ssgan_classifier(
 def ssgan_generator(latent_dim: int = 32, output_shape=(8, 8, 1), hidden=(500, 500)) -> keras.Model:
     """``z -> x_fake``: an MLP with BatchNorm and softplus, ``tanh`` output in [-1, 1]
     (the generator of Salimans et al., 2016, for MNIST, made smaller)."""
-    z = keras.Input((_positive_int("latent_dim", latent_dim),), name="z")
+    z = keras.Input((positive_int("latent_dim", latent_dim),), name="z")
     h = z
     for units in hidden:
-        h = layers.Dense(_positive_int("hidden", units), use_bias=False)(h)
+        h = layers.Dense(positive_int("hidden", units), use_bias=False)(h)
         h = layers.Activation("softplus")(layers.BatchNormalization()(h))
     h = layers.Dense(int(np.prod(output_shape)), activation="tanh")(h)
     return keras.Model(z, layers.Reshape(tuple(output_shape))(h), name="ssgan_generator")
@@ -133,14 +123,7 @@ class SemiSupervisedGAN(TrackedModel):
     def compile(self, c_optimizer=None, g_optimizer=None, unsupervised_weight: float = 0.5, **kw):
         """Choose optimizers (default Adam(1e-3, beta_1=0.5)) and the weight ``w``."""
         super().compile(**kw)
-        if not (
-            isinstance(unsupervised_weight, (int, float))
-            and math.isfinite(unsupervised_weight)
-            and unsupervised_weight >= 0
-        ):
-            raise GanbookError(
-                f"unsupervised_weight must be a finite number >= 0, got {unsupervised_weight!r}"
-            )
+        unsupervised_weight = non_negative_number("unsupervised_weight", unsupervised_weight)
         self.c_optimizer = c_optimizer or keras.optimizers.Adam(1e-3, beta_1=0.5)
         self.g_optimizer = g_optimizer or keras.optimizers.Adam(1e-3, beta_1=0.5)
         self.unsupervised_weight = float(unsupervised_weight)
@@ -170,9 +153,7 @@ class SemiSupervisedGAN(TrackedModel):
                 x_fake = self.generator(z, training=True)
                 d_real = real_fake_logit(self.classifier(x_unl, training=True)[0])
                 d_fake = real_fake_logit(self.classifier(x_fake, training=True)[0])
-                unsupervised = tf.reduce_mean(tf.nn.softplus(-d_real)) + tf.reduce_mean(
-                    tf.nn.softplus(d_fake)
-                )
+                unsupervised = discriminator_loss(d_real, d_fake)  # binary cross-entropy
                 loss = supervised + self.unsupervised_weight * unsupervised
         weights = self.classifier.trainable_weights
         self.c_optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
@@ -244,8 +225,8 @@ def train_semi_supervised(
     from .. import set_seed
     from ..data import make_dataset
 
-    steps = _positive_int("steps", steps)
-    eval_every = _positive_int("eval_every", eval_every)
+    steps = positive_int("steps", steps)
+    eval_every = positive_int("eval_every", eval_every)
     x_labelled = _images("x_labelled", x_labelled)
     x_unlabelled = _images("x_unlabelled", x_unlabelled)
     if x_labelled.shape[1:] != x_unlabelled.shape[1:]:

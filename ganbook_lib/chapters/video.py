@@ -17,7 +17,8 @@ from keras import layers
 
 from .. import GanbookError
 from ..checks import grey_images as _images
-from ..checks import positive_int as _positive_int
+from ..checks import positive_int
+from ..models import dcgan_upsampling, label_embedding, projection_discriminator
 
 
 def render_clips(sprites, positions, canvas: int = 24) -> tf.Tensor:
@@ -55,7 +56,7 @@ def direction_vectors(directions: int = DIRECTIONS) -> np.ndarray:
     Direction ``k`` points at angle ``2 pi k / directions`` measured from "right" towards
     "down" (image rows grow downwards): ``(sin a, cos a)``.
     """
-    angles = 2 * np.pi * np.arange(_positive_int("directions", directions, 2)) / directions
+    angles = 2 * np.pi * np.arange(positive_int("directions", directions, 2)) / directions
     return np.stack([np.sin(angles), np.cos(angles)], 1)
 
 
@@ -87,9 +88,9 @@ def moving_digit_clips(
         raise GanbookError(
             f"labels must hold one label per image ({len(images)}), got {labels.shape}"
         )
-    n = _positive_int("n", n)
-    frames = _positive_int("frames", frames, 2)
-    canvas = _positive_int("canvas", canvas)
+    n = positive_int("n", n)
+    frames = positive_int("frames", frames, 2)
+    canvas = positive_int("canvas", canvas)
     low_speed, high_speed = (float(s) for s in speed)
     if not 0 <= low_speed <= high_speed:
         raise GanbookError(f"speed must be (low, high) with 0 <= low <= high, got {speed!r}")
@@ -202,33 +203,28 @@ def video_generator(
     directions. The discriminator must teach all of that. Without ``num_classes`` the model
     takes ``z`` alone.
     """
-    latent_dim = _positive_int("latent_dim", latent_dim, 2)
-    content_dim = _positive_int("content_dim", content_dim)
+    latent_dim = positive_int("latent_dim", latent_dim, 2)
+    content_dim = positive_int("content_dim", content_dim)
     if content_dim >= latent_dim:
         raise GanbookError(
             f"content_dim must be smaller than latent_dim={latent_dim}, got {content_dim}"
         )
-    frames = _positive_int("frames", frames, 2)
-    width = _positive_int("width", width)
+    frames = positive_int("frames", frames, 2)
+    width = positive_int("width", width)
     if sprite_size not in (8, 16):
         raise GanbookError(f"sprite_size must be 8 or 16, got {sprite_size!r}")
-    canvas = _positive_int("canvas", canvas, sprite_size + 1)
+    canvas = positive_int("canvas", canvas, sprite_size + 1)
 
     z = keras.Input((latent_dim,), name="z")
     z_c = layers.Identity(name="z_content")(z[:, :content_dim])
     z_m = layers.Identity(name="z_motion")(z[:, content_dim:])
     h = z_c
     if num_classes is not None:
-        label = keras.Input((), dtype="int32", name="label")
-        embedded = layers.Embedding(_positive_int("num_classes", num_classes, 2), 16)(label)
+        label, embedded = label_embedding(num_classes, 16)
         h = layers.Concatenate()([z_c, embedded])
     # content: (z_c, label) -> one sprite, DCGAN style (4x4 -> 8x8 [-> 16x16])
-    top = width * (sprite_size // 4)
-    h = layers.Dense(4 * 4 * top, use_bias=False)(h)
-    h = layers.Reshape((4, 4, top))(layers.ReLU()(layers.BatchNormalization()(h)))
-    for i in range(int(math.log2(sprite_size // 4))):
-        h = layers.Conv2DTranspose(top // 2 ** (i + 1), 4, 2, "same", use_bias=False)(h)
-        h = layers.ReLU()(layers.BatchNormalization()(h))
+    steps = int(math.log2(sprite_size // 4))
+    h = dcgan_upsampling(h, 4, steps, top=width * (sprite_size // 4))
     sprite = layers.Conv2D(1, 3, padding="same", activation="tanh", name="sprite")(h)
     # motion: (z_m, tau_t z_m, tau_t) -> p_t in [0, canvas - sprite_size]^2
     m = FrameClock(frames)(layers.RepeatVector(frames)(z_m))
@@ -269,9 +265,9 @@ def video_discriminator(
     follow, then :class:`MinibatchStddev`. The label enters by projection (Miyato & Koyama,
     2018): ``logit = w . phi(clip) + <embed(label), phi(clip)>``.
     """
-    frames = _positive_int("frames", frames, 2)
-    canvas = _positive_int("canvas", canvas, 4)
-    width = _positive_int("width", width)
+    frames = positive_int("frames", frames, 2)
+    canvas = positive_int("canvas", canvas, 4)
+    width = positive_int("width", width)
     x = keras.Input((frames, canvas, canvas, 1), name="clip")
     h = layers.Permute((2, 3, 1))(layers.Reshape((frames, canvas, canvas))(x))
     h = layers.LeakyReLU(0.2)(layers.Conv2D(width, 4, 2, "same")(h))
@@ -280,13 +276,7 @@ def video_discriminator(
         h = MinibatchStddev()(h)
     features = layers.Flatten()(h)
     logit = layers.Dense(1)(features)
-    if num_classes is None:
-        return keras.Model(x, logit, name="video_discriminator")
-    label = keras.Input((), dtype="int32", name="label")
-    num_classes = _positive_int("num_classes", num_classes, 2)
-    embedded = layers.Embedding(num_classes, features.shape[-1])(label)
-    logit = layers.Add()([logit, layers.Dot(axes=1)([embedded, features])])
-    return keras.Model([x, label], logit, name="video_discriminator")
+    return projection_discriminator(x, features, logit, num_classes, "video_discriminator")
 
 
 def clip_centroids(clips) -> np.ndarray:
@@ -343,7 +333,7 @@ def crop_frames(clips, size: int = 16) -> np.ndarray:
     (kept inside the canvas), shape (n * frames, size, size, 1): input for a digit classifier."""
     clips = _clips("clips", clips)
     n, frames, height, width = clips.shape[:4]
-    size = _positive_int("size", size)
+    size = positive_int("size", size)
     if size > min(height, width):
         raise GanbookError(f"size={size} is larger than the frames ({height}x{width})")
     centroids = clip_centroids(clips).reshape(-1, 2)

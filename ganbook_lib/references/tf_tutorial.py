@@ -1,8 +1,8 @@
 """The official TensorFlow DCGAN tutorial (tensorflow2024dcgan), as the benchmarks use it.
 
 - :func:`tutorial_generator`, :func:`tutorial_discriminator`: its architecture (28x28x1).
-- :data:`RECIPE`: its training recipe, run by ``recipes.train_run`` beside the library's own.
-- :func:`throughput`: ``ganbook bench throughput --arch tf-tutorial --batch 256 --steps N``
+- :data:`RECIPE`: its training recipe, run by ``runs.train_run`` beside the library's own.
+- :func:`throughput`: ``ganbook bench throughput --batch 256 --steps N``
   runs the library's ``GAN.fit`` step and the tutorial's plain ``tf.function`` step on the same
   architecture, batch and data, side by side in one process, and reports images per second,
   their ratio, and the fraction of the machine's matrix-multiply rate the step reaches.
@@ -15,8 +15,8 @@ import time
 import keras
 from keras import layers
 
-from .. import GanbookError
 from ..bench import forward_flops, matmul_flops_per_second
+from ..checks import positive_int
 from ..recipes import Recipe
 
 # Its recipe: the tutorial's architecture, Adam(1e-4) with Keras' default betas, batch 256,
@@ -56,15 +56,6 @@ def tutorial_discriminator() -> keras.Model:
     return keras.Model(x, layers.Dense(1)(layers.Flatten()(h)), name="tutorial_discriminator")
 
 
-ARCHES = ("tf-tutorial",)
-
-
-def _models(arch: str):
-    if arch != "tf-tutorial":
-        raise GanbookError(f"unknown --arch {arch!r}; accepted: {', '.join(ARCHES)}")
-    return tutorial_generator(), tutorial_discriminator(), 100
-
-
 class StepClock(keras.callbacks.Callback):
     """Wall time of ``fit()`` from the end of batch ``warmup`` to the end of the last batch
     (``.seconds``)."""
@@ -83,22 +74,20 @@ class StepClock(keras.callbacks.Callback):
             self.seconds = now - self.start
 
 
-def throughput(
-    arch: str = "tf-tutorial", batch: int = 256, steps: int = 20, warmup: int = 3, seed: int = 0
-) -> dict:
-    """Images per second of ``GAN.fit`` and of the plain GradientTape step (same models)."""
+def throughput(batch: int = 256, steps: int = 20, warmup: int = 3, seed: int = 0) -> dict:
+    """Images per second of ``GAN.fit`` and of the plain GradientTape step, both on the
+    tutorial's models."""
     import tensorflow as tf
 
     from .. import set_seed
     from ..data import load_images, make_dataset
     from ..training import GAN, gradient_tape_train_step
 
-    for name, value in (("batch", batch), ("steps", steps), ("warmup", warmup)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise GanbookError(f"--{name} must be a positive integer, got {value!r}")
+    batch, steps = positive_int("--batch", batch), positive_int("--steps", steps)
+    warmup = positive_int("--warmup", warmup)
     set_seed(seed)
     x, _ = load_images("mnist5k", "train")
-    generator, discriminator, latent_dim = _models(arch)
+    generator, discriminator, latent_dim = tutorial_generator(), tutorial_discriminator(), 100
 
     # the plain step, written the way the TensorFlow tutorial writes it
     plain_g, plain_d = keras.models.clone_model(generator), keras.models.clone_model(discriminator)
@@ -135,7 +124,7 @@ def throughput(
     fit_rate = batch * steps / fit_seconds
     plain_rate = batch * steps / plain_seconds
     return {
-        "arch": arch,
+        "arch": "tf-tutorial",
         "batch": batch,
         "steps": steps,
         "images_per_s": round(fit_rate, 1),

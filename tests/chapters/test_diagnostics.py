@@ -43,15 +43,23 @@ def test_step_timer_counts_the_time_inside_each_step():
     assert np.median(timer.cpu[1:]) < np.median(timer.wall[1:])
 
 
-def test_time_train_step_skips_the_warmup_and_trains_the_model():
+def test_time_train_step_skips_the_warmup_and_trains_the_model(monkeypatch):
+    class KnownTimes(diagnostics.StepTimer):  # 2 warm-up steps, then 3 timed ones
+        WALL = [9.0, 9.0, 3.0, 1.0, 2.0]
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.wall.append(self.WALL[len(self.wall)])
+            self.cpu.append(0.1 * len(self.cpu))
+
+    monkeypatch.setattr(diagnostics, "StepTimer", KnownTimes)
     gan = small_gan()
     timing = diagnostics.time_train_step(gan, ring_data(), steps=3, warmup=2)
     assert gan.step == 5
-    assert timing["steps"] == 3
-    assert 0 < timing["best"] <= timing["median"]
-    with pytest.raises(GanbookError, match="steps must be an integer >= 1, got 0"):
+    # with the warm-up counted, the median would be 3.0 and the CPU median 0.2
+    assert timing == {"median": 2.0, "best": 1.0, "cpu_median": pytest.approx(0.3), "steps": 3}
+    with pytest.raises(GanbookError, match="steps must be a positive integer, got 0"):
         diagnostics.time_train_step(gan, ring_data(), steps=0)
-    with pytest.raises(GanbookError, match="warmup must be an integer >= 0"):
+    with pytest.raises(GanbookError, match="warmup must be a non-negative integer"):
         diagnostics.time_train_step(gan, ring_data(), warmup=-1)
 
 

@@ -1,5 +1,7 @@
 """Recording and drawing the two players: snapshots, grids, D(x), and the generator's pull."""
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -138,7 +140,8 @@ def test_drawings_label_their_axes_and_animate():
     snap2 = game.GameSnapshot(0, data.sample_toy("ring", 100), grid2, np.linspace(0, 1, 100))
     frames = [(0, snap2), (5, snap2)]
     anim = plotting.animate(frames, lambda ax, step, s: game.draw_game_2d(ax, step, s))
-    assert "img" in anim.to_jshtml()
+    drawn = re.findall(r'frames\[\d+\] = "data:image/png;base64,([^"]*)"', anim.to_jshtml())
+    assert len(drawn) == 2 and drawn[0] != drawn[1]  # the frames differ in their step titles
     _, ax = plt.subplots()
     game.draw_game_2d(ax, 0, snap2, x_real=data.sample_toy("ring", 50))
     assert ax.get_xlabel() == "$x_1$" and ax.get_xlim() == (-1.5, 1.5)

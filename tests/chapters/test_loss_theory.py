@@ -37,7 +37,9 @@ def test_optimal_discriminator_of_two_gaussians_is_a_logistic():
 def test_value_function_at_one_half_is_minus_log_four():
     p = normal(0, 1)
     assert loss_theory.value_function(np.full_like(X, 0.5), p, p, X) == pytest.approx(-math.log(4))
-    assert loss_theory.LOG_4 == pytest.approx(math.log(4))
+    # for any two densities, not only for p_g = p_data
+    v = loss_theory.value_function(np.full_like(X, 0.5), p, normal(3, 0.5), X)
+    assert v == pytest.approx(-math.log(4), abs=1e-9)
 
 
 def test_value_at_optimal_discriminator_is_minus_log_four_plus_two_jsd():

@@ -24,7 +24,10 @@ def test_real_fake_logit_is_logsumexp_and_gives_z_over_z_plus_one():
     # K = 10 logits all 0: Z = 10, so d = log 10 and D(x) = 10 / 11
     d = semi_supervised.real_fake_logit(np.zeros((1, 10), np.float32)).numpy()
     assert d[0] == pytest.approx(math.log(10), rel=1e-6)
-    assert 1 / (1 + math.exp(-d[0])) == pytest.approx(10 / 11, rel=1e-6)
+    # Z = 1 + 3 and Z = 0.5 + 0.5: D = Z / (Z + 1) = 4/5 and 1/2
+    z = np.log(np.array([[1.0, 3.0], [0.5, 0.5]], np.float32))
+    d = semi_supervised.real_fake_logit(z).numpy()
+    np.testing.assert_allclose(1 / (1 + np.exp(-d)), [4 / 5, 1 / 2], rtol=1e-6)
     # shifting every class logit by c shifts d by exactly c
     logits = np.random.default_rng(0).normal(size=(3, 5)).astype(np.float32)
     shifted = semi_supervised.real_fake_logit(logits + 2.0).numpy()
@@ -49,6 +52,7 @@ def tiny_digits():
 
 def test_baseline_never_touches_the_generator_and_the_gan_does():
     x, y, chosen = tiny_digits()
+    first_accuracies = []
     for weight, generator_steps in ((0.0, 0), (0.5, 4)):
         model, log = semi_supervised.train_semi_supervised(
             x[chosen],
@@ -63,7 +67,11 @@ def test_baseline_never_touches_the_generator_and_the_gan_does():
         assert int(model.c_optimizer.iterations) == 4
         assert int(model.g_optimizer.iterations) == generator_steps
         assert [step for step, _ in log.history] == [0, 2, 4]
-        assert all(0.0 <= acc <= 1.0 for _, acc in log.history)
+        # accuracies on 50 images: multiples of 1/50
+        assert all(abs(acc * 50 - round(acc * 50)) < 1e-9 for _, acc in log.history)
+        first_accuracies.append(log.history[0][1])
+    # the same seed, the same classifier before training, with or without the GAN
+    assert first_accuracies[0] == first_accuracies[1]
 
 
 def test_semi_supervised_checks_input():

@@ -73,13 +73,19 @@ def test_moving_digit_clips_move_straight_at_the_drawn_velocity():
     x, y = data.load_images("digits", "train")
     clips, digits, tracks = video.moving_digit_clips(x, y, n=64, canvas=16, seed=3)
     assert clips.shape == (64, 8, 16, 16, 1) and digits.shape == (64,)
-    assert clips.min() >= -1 and clips.max() <= 1
-    speed = np.linalg.norm(tracks["velocity"], axis=1)
-    assert np.all((speed >= 0.5) & (speed <= 1.0))
-    unit = tracks["velocity"] / speed[:, None]
-    assert np.allclose(unit, video.direction_vectors()[tracks["direction"]], atol=1e-6)
+    ink = ((clips + 1) / 2).sum((2, 3, 4))  # every frame holds the whole digit, nothing cut off
+    np.testing.assert_allclose(ink, np.repeat(ink[:, :1], ink.shape[1], axis=1), rtol=1e-4)
+    assert clips.min() == -1.0  # a blank background around it
     assert tracks["positions"].min() >= 0 and tracks["positions"].max() <= 16 - 8 + 1e-5
+    # the speeds honour the range asked for and spread across it
+    _, _, narrow = video.moving_digit_clips(x, y, n=64, canvas=16, speed=(0.8, 0.9), seed=3)
+    speeds = np.linalg.norm(narrow["velocity"], axis=1)
+    assert 0.8 <= speeds.min() and speeds.max() <= 0.9 and speeds.max() - speeds.min() > 0.05
+    # direction k is the angle 2 pi k / 8 from "right" towards "down", read from the pixels
     motion = video.clip_motion(clips)
+    angle = 2 * np.pi * tracks["direction"] / 8
+    expected = np.stack([np.sin(angle), np.cos(angle)], 1)
+    np.testing.assert_allclose(motion["velocity"] / motion["speed"][:, None], expected, atol=2e-3)
     assert np.allclose(motion["velocity"], tracks["velocity"], atol=1e-3)
     assert motion["residual"].max() < 1e-3 and motion["angle_error"].max() < 0.1
     assert np.array_equal(motion["direction"], tracks["direction"])
@@ -127,11 +133,12 @@ def test_label_consistency_is_share_of_the_most_common_label():
 
 def test_video_report_on_training_clips():
     x, y = data.load_images("digits", "train")
-    clips, digits, _ = video.moving_digit_clips(x, y, n=40, canvas=16, seed=0)
+    clips, digits, tracks = video.moving_digit_clips(x, y, n=40, canvas=16, seed=0)
     report = video.video_report(clips, np.full(40, 4), FixedClassifier(4, side=8))
     assert report["digit_accuracy"] == 1.0 and report["frame_agreement"] == 1.0
     assert report["speed_ok"] == 1.0 and report["direction_ok"] == 1.0
-    assert sum(report["directions"]) == 40 and report["median_residual"] < 1e-3
+    assert report["directions"] == np.bincount(tracks["direction"], minlength=8).tolist()
+    assert report["median_residual"] < 1e-3
     wrong = video.video_report(clips, np.full(40, 3), FixedClassifier(4, side=8))
     assert wrong["digit_accuracy"] == 0.0
     with pytest.raises(GanbookError, match="40 clips but 3 labels"):
