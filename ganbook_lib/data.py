@@ -13,6 +13,7 @@ import math
 import os
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,27 +27,34 @@ from .checks import positive_int
 class Dataset:
     """What the library knows about a named dataset: its ``kind`` (``"toy"`` points or
     ``"image"``), whether it is ``offline`` (ships inside an installed package or is generated),
-    and how a model of it is ``evaluated``: ``"modes"`` (mode coverage of a 2-D mixture),
+    how a model of it is ``evaluated_by``: ``"modes"`` (mode coverage of a 2-D mixture),
     ``"wasserstein_1d"`` (distance to the 1-D distribution) or ``"classifier"`` (a digit
-    classifier's Frechet distance and score; see :func:`ganbook_lib.metrics.evaluate`). Its
-    training recipe is ``ganbook_lib.recipes.RECIPES[name]``."""
+    classifier's Frechet distance and score; see :func:`ganbook_lib.metrics.evaluate`), and how
+    to ``load`` it: for toy data a function returning its :class:`GaussianMixture`, for images
+    a function of the split returning ``(x, y)``. Its training recipe is
+    ``ganbook_lib.recipes.RECIPES[name]``."""
 
     kind: str
     offline: bool
     evaluated_by: str
+    load: Callable
 
 
-# The one list of named datasets: adding one means an entry here, a loader (toy_mixture or
-# _load_named) and a recipe; tests/test_data.py checks that every entry has all three.
+# The one list of named datasets: adding one means an entry here and a recipe (recipes.RECIPES);
+# tests/test_data.py checks that every entry has one and loads.
 DATASETS = {
-    "gaussian_1d": Dataset("toy", True, "wasserstein_1d"),
-    "bimodal_1d": Dataset("toy", True, "wasserstein_1d"),
-    "ring": Dataset("toy", True, "modes"),
-    "grid": Dataset("toy", True, "modes"),
-    "mnist5k": Dataset("image", True, "classifier"),
-    "digits": Dataset("image", True, "classifier"),
-    "mnist": Dataset("image", False, "classifier"),
-    "fashion_mnist": Dataset("image", False, "classifier"),
+    "gaussian_1d": Dataset("toy", True, "wasserstein_1d", lambda: gaussian_mixture([4.0], [1.25])),
+    "bimodal_1d": Dataset(
+        "toy", True, "wasserstein_1d", lambda: gaussian_mixture([-2.0, 2.0], [0.5, 0.5])
+    ),
+    "ring": Dataset("toy", True, "modes", lambda: gaussian_mixture(RING_CENTRES, RING_SIGMA)),
+    "grid": Dataset("toy", True, "modes", lambda: gaussian_mixture(GRID_CENTRES, GRID_SIGMA)),
+    "mnist5k": Dataset("image", True, "classifier", lambda split: _load_mnist5k(split)),
+    "digits": Dataset("image", True, "classifier", lambda split: _load_digits(split)),
+    "mnist": Dataset("image", False, "classifier", lambda split: _load_keras("mnist", split)),
+    "fashion_mnist": Dataset(
+        "image", False, "classifier", lambda split: _load_keras("fashion_mnist", split)
+    ),
 }
 TOY_DATASETS = tuple(name for name, d in DATASETS.items() if d.kind == "toy")
 IMAGE_DATASETS = tuple(name for name, d in DATASETS.items() if d.kind == "image")
@@ -127,15 +135,9 @@ GRID_CENTRES = np.array([(x, y) for x in (-4, -2, 0, 2, 4) for y in (-4, -2, 0, 
 
 def toy_mixture(name: str) -> GaussianMixture:
     """The named toy distribution: ``gaussian_1d``, ``bimodal_1d``, ``ring`` or ``grid``."""
-    if name == "gaussian_1d":
-        return gaussian_mixture([4.0], [1.25])
-    if name == "bimodal_1d":
-        return gaussian_mixture([-2.0, 2.0], [0.5, 0.5])
-    if name == "ring":
-        return gaussian_mixture(RING_CENTRES, RING_SIGMA)
-    if name == "grid":
-        return gaussian_mixture(GRID_CENTRES, GRID_SIGMA)
-    raise GanbookError(f"unknown toy dataset {name!r}; accepted: {', '.join(TOY_DATASETS)}")
+    if name not in TOY_DATASETS:
+        raise GanbookError(f"unknown toy dataset {name!r}; accepted: {', '.join(TOY_DATASETS)}")
+    return DATASETS[name].load()
 
 
 def sample_toy(name: str, n: int, seed: int | None = 0) -> np.ndarray:
@@ -163,7 +165,7 @@ def load_images(
         raise GanbookError(f"split must be one of {', '.join(SPLITS)}; got {split!r}")
     name = os.fspath(source)
     if name in IMAGE_DATASETS:
-        x, y = _load_named(name, split)
+        x, y = DATASETS[name].load(split)
     elif os.path.isdir(name):
         x, y = _load_folder(Path(name)), None
     elif name.endswith(".npy") and os.path.isfile(name):
@@ -246,18 +248,18 @@ def _mnist5k_pixels() -> tuple[np.ndarray, np.ndarray]:
     return pixels, y
 
 
-def _load_named(name: str, split: str):
-    if name == "mnist5k":
-        pixels, y = _mnist5k_pixels()
-        x = _to_unit_range(pixels.reshape(-1, 28, 28, 1), 255.0)
-        return _split(x, y.astype(np.int64), split, 100)
-    if name == "digits":
-        from sklearn.datasets import load_digits
+def _load_mnist5k(split: str):
+    pixels, y = _mnist5k_pixels()
+    x = _to_unit_range(pixels.reshape(-1, 28, 28, 1), 255.0)
+    return _split(x, y.astype(np.int64), split, 100)  # 100 test images per class
 
-        d = load_digits()
-        x = _to_unit_range(d.images.reshape(-1, 8, 8, 1), 16.0)
-        return _split(x, d.target.astype(np.int64), split, 0.2)
-    return _load_keras(name, split)
+
+def _load_digits(split: str):
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    x = _to_unit_range(d.images.reshape(-1, 8, 8, 1), 16.0)
+    return _split(x, d.target.astype(np.int64), split, 0.2)  # 20 % of each class for test
 
 
 def keras_cache_has(name: str) -> bool:

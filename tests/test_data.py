@@ -279,10 +279,12 @@ def test_every_named_dataset_has_a_loader_a_recipe_and_a_measure():
         assert recipes.RECIPES[name].kind == entry.kind, name
         assert entry.evaluated_by in ("modes", "wasserstein_1d", "classifier"), name
         if entry.kind == "toy":
-            assert (entry.evaluated_by == "modes") == (data.toy_mixture(name).dim == 2), name
+            mixture = entry.load()
+            assert np.array_equal(mixture.means, data.toy_mixture(name).means), name
+            assert (entry.evaluated_by == "modes") == (mixture.dim == 2), name
         elif entry.offline:
-            x, y = data.load_images(name, "test")
-            assert len(x) == len(y) > 0, name
+            x, y = entry.load("test")
+            assert len(x) == len(y) > 0 and x.min() == -1 and x.max() == 1, name  # full range
     assert data.OFFLINE_IMAGE_DATASETS == ("mnist5k", "digits")
 
 
