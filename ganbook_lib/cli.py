@@ -176,6 +176,12 @@ def main(argv=None) -> int:
     except KeyboardInterrupt as exc:  # Ctrl-C; 'ganbook train' has saved a checkpoint
         print(f"ganbook {args.command}: {exc or 'interrupted'}", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader left early ('ganbook evaluate ... | head -2')
+        try:  # stop quietly, as Unix tools do: no traceback, no second error at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 141  # 128 + SIGPIPE
     return 0
 
 

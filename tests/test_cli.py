@@ -172,3 +172,17 @@ def test_a_run_with_cosine_decay_saves_its_starting_learning_rate(tmp_path):
     gan, _ = runs.load_run(tmp_path / "r")
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(recipe.lr)
     assert gan.step == 100
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(monkeypatch, capsys):
+    class LeftEarly:
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr(runs, "evaluate_run", lambda out: {"modes": 8})
+    monkeypatch.setattr(cli.sys, "stdout", LeftEarly())
+    assert cli.main(["evaluate", "--run", "anything"]) == 141
+    assert capsys.readouterr().err == ""
