@@ -172,10 +172,10 @@ def _previous_run(out: Path, data, conditional, loss, seconds, steps) -> Run | N
             )
     if loss is not None and previous.loss != loss:
         raise GanbookError(f"{out} holds a run with loss {previous.loss!r}, not {loss!r}")
-    asked = {"steps": steps, "seconds": seconds}
-    segment = dataclasses.asdict(previous.segment)
-    if previous.status != "finished" and any(
-        v is not None and v != segment[k] for k, v in asked.items()
+    started = previous.segment
+    if previous.status != "finished" and (
+        (steps is not None and steps != started.steps)
+        or (seconds is not None and seconds != started.seconds)
     ):
         raise GanbookError(
             f"{out} holds an interrupted run (step {previous.step}, started with "
