@@ -37,6 +37,23 @@ STEPS = {
 }
 MARK_FRACTIONS = (0.1, 0.25, 0.5, 0.75, 1.0)
 
+# The fair comparison with the TensorFlow tutorial's recipe: trained far longer than the
+# equal-data rows (2,400 steps of 256 digits take about 25 minutes on a 2-core CPU at 200
+# GFLOP/s, a fifth of the tutorial's own 11,700-step schedule), one seed, with quality measured
+# at many marks to see where it stops improving.
+TUTORIAL_LONG_STEPS = 2400
+TUTORIAL_LONG_FRACTIONS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+# Chapter 3's comparison of k discriminator steps per generator step, repeated on more seeds
+# than the chapter can afford (its length is the chapter's, PROFILE.steps(2000) on a CPU)
+K_STEPS_SEEDS = (0, 1, 2, 3, 4)
+K_STEPS_LENGTH = 2000
+
+# Chapter 4's losses with the settings their authors recommend, on chapter 4's ring setup:
+# scored at the chapter's 3,000 generator steps and on to LOSS_RECIPE_STEPS
+LOSS_RECIPE_STEPS = 20000
+LOSS_RECIPE_MARKS = (3000, 10000, 20000)
+
 
 def tutorial_steps(mnist5k_steps: int) -> int:
     """The TF tutorial's recipe gets as many training images as ours (its batches are 256, ours
@@ -102,15 +119,24 @@ def _snapshot_callback(marks):
 
 
 # What the quality curves keep of metrics.evaluate (the rest is in each run's final metrics).
-CURVE_KEYS = ("modes", "high_quality", "frechet_distance", "classifier_score", "classes_present")
+CURVE_KEYS = (
+    "modes",
+    "high_quality",
+    "spread",
+    "frechet_distance",
+    "classifier_score",
+    "classes_present",
+)
 
 
-def train_and_measure(data: str, steps: int, seed: int, scale: float, recipe=None) -> dict:
-    """One run: train for ``steps`` generator steps and measure quality along the way.
-    ``scale`` (this machine's matmul rate / the reference rate) gives the scaled times."""
+def train_and_measure(
+    data: str, steps: int, seed: int, scale: float, recipe=None, fractions=MARK_FRACTIONS
+) -> dict:
+    """One run: train for ``steps`` generator steps and measure quality at ``fractions`` of
+    them. ``scale`` (this machine's matmul rate / the reference rate) gives the scaled times."""
     from ganbook_lib import metrics, runs
 
-    marks = sorted({max(1, round(f * steps)) for f in MARK_FRACTIONS})
+    marks = sorted({max(1, round(f * steps)) for f in fractions})
     snapshots = _snapshot_callback(marks)
     with tempfile.TemporaryDirectory() as out:
         run = runs.train_run(
@@ -153,7 +179,8 @@ def real_toy_reference(data: str, n: int = 2500, seed: int = 0) -> dict:
 
     coverage = {"ring": metrics.ring_coverage, "grid": metrics.grid_coverage}[data]
     c = coverage(datasets.sample_toy(data, n, seed=seed))
-    return {"n": n, "modes": c["modes"], "n_modes": c["n_modes"], "high_quality": c["high_quality"]}
+    keys = ("modes", "n_modes", "high_quality", "spread")
+    return {"n": n, **{k: c[k] for k in keys}}
 
 
 def real_reference(final: dict) -> dict:
@@ -315,7 +342,19 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="CI's short version")
     parser.add_argument("--seeds", type=int, nargs="+", help="default: 0 1 2 (quick: 0)")
-    parts = ("ring", "grid", "mnist5k", "tf-tutorial", "no-clusters", "throughput", "chapters")
+    parts = (
+        "ring",
+        "grid",
+        "mnist5k",
+        "tf-tutorial",
+        "tutorial-long",
+        "no-clusters",
+        "k-steps",
+        "loss-recipes",
+        "loss-seeds",
+        "throughput",
+        "chapters",
+    )
     parser.add_argument("--only", nargs="+", choices=parts, default=None)
     parser.add_argument("--out", help="results JSON (default: benchmarks/results/MODE.json)")
     parser.add_argument("--no-report", action="store_true", help="do not rewrite the appendix")
@@ -399,6 +438,20 @@ def main(argv=None) -> int:
             if "mnist5k_real" not in results:
                 results["mnist5k_real"] = real_reference(results["tf_tutorial"][0]["final"])
             save(results, out, mode)
+    if "tutorial-long" in only:
+        seed = seeds[0]
+        print(f"TensorFlow tutorial recipe, {TUTORIAL_LONG_STEPS} steps, seed {seed} ...")
+        results["tf_tutorial_long"] = [
+            train_and_measure(
+                "mnist5k",
+                TUTORIAL_LONG_STEPS,
+                seed,
+                scale,
+                recipe=tf_tutorial.RECIPE,
+                fractions=TUTORIAL_LONG_FRACTIONS,
+            )
+        ]
+        save(results, out, mode)
     if "no-clusters" in only:
         # what self-conditioning buys: the same recipes without their clusters
         for data in ("grid", "mnist5k"):
@@ -410,6 +463,36 @@ def main(argv=None) -> int:
                     train_and_measure(data, steps[data], seed, scale, recipe=plain)
                 )
                 save(results, out, mode)
+    if "k-steps" in only:
+        from ganbook_lib.chapters import algorithm
+
+        print(f"chapter 3's comparison of k on seeds {K_STEPS_SEEDS} ...", flush=True)
+        results["k_steps"] = {
+            "steps": K_STEPS_LENGTH,
+            "rows": algorithm.compare_k(seeds=K_STEPS_SEEDS, steps=K_STEPS_LENGTH),
+        }
+        save(results, out, mode)
+    if "loss-recipes" in only:
+        from ganbook_lib.chapters import algorithm
+
+        results["loss_recipes"] = {"steps": LOSS_RECIPE_STEPS, "runs": []}
+        for seed in seeds:
+            for name in algorithm.PAPER_RECIPES:
+                print(f"{name}, seed {seed}, {LOSS_RECIPE_STEPS} steps ...", flush=True)
+                points = algorithm.train_paper_recipe(
+                    name, LOSS_RECIPE_STEPS, LOSS_RECIPE_MARKS, seed=seed
+                )
+                results["loss_recipes"]["runs"].append(
+                    {"recipe": name, "seed": seed, "curve": points}
+                )
+                save(results, out, mode)
+                print(f"  {points}", flush=True)
+    if "loss-seeds" in only:
+        from ganbook_lib.chapters import algorithm
+
+        print("chapter 4's comparison of losses on seeds 1 and 2 ...", flush=True)
+        results["loss_seeds"] = {"steps": 3000, "rows": algorithm.compare_losses((1, 2), 3000)}
+        save(results, out, mode)
     if "throughput" in only:
         print("throughput ...", flush=True)
         results["throughput"] = tf_tutorial.throughput(256, 20 if args.quick else 60)

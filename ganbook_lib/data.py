@@ -449,16 +449,22 @@ def prepare_training_data(source: str, conditional: bool = False, clusters: int 
 
 
 # ----------------------------------------------------------------------------- pipelines
-def make_dataset(x, y=None, batch_size: int = 64, seed: int = 0, repeat: bool = True):
+def make_dataset(
+    x, y=None, batch_size: int = 64, seed: int = 0, repeat: bool = True, minibatches: int = 1
+):
     """A shuffled, batched, prefetched ``tf.data.Dataset`` of ``x`` (or ``(x, y)`` pairs).
 
     Batches have exactly ``batch_size`` items (the last partial batch is dropped), and the
-    shuffle order is fixed by ``seed`` and changes every epoch.
+    shuffle order is fixed by ``seed`` and changes every epoch. With ``minibatches=k`` each
+    element stacks ``k`` consecutive batches, shape ``(k, batch_size, ...)``: what a
+    :class:`~ganbook_lib.training.GAN` compiled with ``d_steps=k`` takes, one fresh real
+    minibatch for each discriminator step (Goodfellow et al., 2014, Algorithm 1).
     """
     import tensorflow as tf
 
     x = np.asarray(x, dtype=np.float32)
     batch_size = positive_int("batch_size", batch_size)
+    minibatches = positive_int("minibatches", minibatches)
     if len(x) == 0:
         raise GanbookError("make_dataset got no data (x is empty)")
     if not np.all(np.isfinite(x)):
@@ -473,4 +479,7 @@ def make_dataset(x, y=None, batch_size: int = 64, seed: int = 0, repeat: bool = 
     ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     if repeat:
         ds = ds.repeat()
-    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    ds = ds.batch(batch_size, drop_remainder=True)
+    if minibatches > 1:
+        ds = ds.batch(minibatches, drop_remainder=True)
+    return ds.prefetch(tf.data.AUTOTUNE)

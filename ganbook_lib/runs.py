@@ -279,7 +279,9 @@ def train_run(
         gan,
         run,
         record,
-        make_dataset(x, labels, recipe.batch_size, seed=seed + gan.step),
+        make_dataset(
+            x, labels, recipe.batch_size, seed=seed + gan.step, minibatches=recipe.d_steps
+        ),
         verbose,
         callbacks,
     )

@@ -86,7 +86,10 @@ class GAN(TrackedModel):
         Args:
             g_optimizer, d_optimizer: Keras optimizers (default: Adam(2e-4, beta_1=0.5)).
             loss: a name from :data:`ganbook_lib.losses.LOSSES` or a ``LossFamily``.
-            d_steps: discriminator updates per generator update (``k`` in Goodfellow et al.).
+            d_steps: discriminator updates per generator update, ``k`` in Goodfellow et al.
+                (2014), Algorithm 1; each takes its own real minibatch, so for ``k > 1``
+                ``fit`` needs batches of shape ``(k, m, ...)``, from
+                ``make_dataset(..., minibatches=k)``.
             gradient_penalty_weight: lambda of the WGAN-GP penalty (0 = off).
             r1_weight: gamma of the R1 penalty, applied as ``gamma / 2 * R1`` (0 = off).
             ema_decay: if set (e.g. 0.999), keep an exponential moving average of the
@@ -203,23 +206,38 @@ class GAN(TrackedModel):
         self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, g_vars), g_vars))
         return g_loss, d_loss, d_real, d_fake
 
+    def _real_minibatches(self, x_real, labels):
+        """The ``d_steps`` real minibatches of one training step: the batch itself for
+        ``d_steps=1``, else the ``k`` slices of a ``(k, m, ...)`` batch."""
+        k = self.d_steps
+        if k == 1:
+            return [x_real], [labels]
+        sample_rank = len(self.discriminator.inputs[0].shape)  # (m, ...) of one minibatch
+        if x_real.shape.rank != sample_rank + 1 or x_real.shape[0] != k:
+            raise GanbookError(
+                f"d_steps={k} gives each discriminator step its own real minibatch, so fit() "
+                f"needs batches of shape ({k}, m, ...), got {tuple(x_real.shape)}; make them "
+                f"with make_dataset(..., minibatches={k})"
+            )
+        return tf.unstack(x_real), (tf.unstack(labels) if labels is not None else [None] * k)
+
     def train_step(self, data):
         x_real, labels = self._unpack(data)
         if self.update == "simultaneous":
             g_loss, d_loss, d_real, d_fake = self._simultaneous_step(x_real, labels)
             return self._record(g_loss, d_loss, d_real, d_fake)
-        batch = tf.shape(x_real)[0]
-        for _ in range(self.d_steps):  # k discriminator updates ...
-            z = self.sample_latent(batch)
+        # k discriminator updates, each on a fresh real minibatch and fresh noise ...
+        for x_k, labels_k in zip(*self._real_minibatches(x_real, labels)):
+            z = self.sample_latent(tf.shape(x_k)[0])
             with tf.GradientTape() as tape:
-                x_fake = self.generator(self._g_inputs(z, labels), training=True)
-                d_loss, d_real, d_fake = self._discriminator_loss(x_real, x_fake, labels)
+                x_fake = self.generator(self._g_inputs(z, labels_k), training=True)
+                d_loss, d_real, d_fake = self._discriminator_loss(x_k, x_fake, labels_k)
             weights = self.discriminator.trainable_weights
             self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, weights), weights))
-        z = self.sample_latent(batch)  # ... then one generator update
+        z = self.sample_latent(tf.shape(x_k)[0])  # ... then one generator update
         with tf.GradientTape() as tape:
-            x_fake = self.generator(self._g_inputs(z, labels), training=True)
-            d_fake_g = self.discriminator(self._d_inputs(x_fake, labels), training=True)
+            x_fake = self.generator(self._g_inputs(z, labels_k), training=True)
+            d_fake_g = self.discriminator(self._d_inputs(x_fake, labels_k), training=True)
             g_loss = self.loss_family.generator(d_fake_g)
         weights = self.generator.trainable_weights
         self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, weights), weights))

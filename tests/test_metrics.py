@@ -144,3 +144,19 @@ def test_evaluate_measures_the_real_digits_once_per_process(monkeypatch):
     assert first == second  # a fixed z: the same numbers
     assert first["real_frechet_distance"] < first["frechet_distance"]  # untrained: far off
     assert metrics.evaluate(gan, "/some/folder/of/images") == {}
+
+
+def test_spread_is_about_one_for_the_data_and_shrinks_with_tighter_samples():
+    from ganbook_lib import data
+
+    real = data.sample_toy("ring", 2500, seed=0)
+    assert 0.93 < metrics.ring_coverage(real)["spread"] < 1.01  # 0.974 in theory (3-sigma cut)
+    centres = metrics.RING_CENTRES[
+        np.argmin(np.linalg.norm(real[:, None] - metrics.RING_CENTRES[None], axis=-1), axis=1)
+    ]
+    tight = centres + 0.5 * (real - centres)
+    assert (
+        abs(metrics.ring_coverage(tight)["spread"] - 0.5 * metrics.ring_coverage(real)["spread"])
+        < 0.02
+    )
+    assert metrics.ring_coverage(np.full((10, 2), 5.0))["spread"] is None

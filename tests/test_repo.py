@@ -23,6 +23,14 @@ def test_notebooks_are_committed_without_outputs():
     assert not dirty, f"clear outputs before committing: {dirty}"
 
 
+def test_every_notebook_cell_has_a_unique_id():
+    """nbformat 4.5 cells carry ids: nbformat warns about a missing one now and will refuse it."""
+    for nb in NOTEBOOKS:
+        ids = [cell.get("id") for cell in json.loads(nb.read_text())["cells"]]
+        assert None not in ids, f"{nb.name}: cell {ids.index(None)} has no id"
+        assert len(ids) == len(set(ids)), f"{nb.name}: duplicate cell ids"
+
+
 def _toc_files(entries):
     for entry in entries or []:
         if "file" in entry:

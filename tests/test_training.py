@@ -21,8 +21,9 @@ def ring_gan(seed=0, **compile_kw):
     return gan
 
 
-def ring_data(seed=0):
-    return data.make_dataset(data.sample_toy("ring", 2048, seed), batch_size=64, seed=seed)
+def ring_data(seed=0, minibatches=1):
+    x = data.sample_toy("ring", 2048, seed)
+    return data.make_dataset(x, batch_size=64, seed=seed, minibatches=minibatches)
 
 
 def test_fit_reports_both_losses_and_both_probabilities():
@@ -35,9 +36,41 @@ def test_fit_reports_both_losses_and_both_probabilities():
 
 def test_k_discriminator_steps_per_generator_step():
     gan = ring_gan(d_steps=3)
-    gan.fit(ring_data(), steps_per_epoch=10, epochs=1, verbose=0)
+    gan.fit(ring_data(minibatches=3), steps_per_epoch=10, epochs=1, verbose=0)
     assert int(gan.g_optimizer.iterations) == 10
     assert int(gan.d_optimizer.iterations) == 30
+
+
+def test_each_discriminator_step_sees_its_own_real_minibatch(monkeypatch):
+    gan = ring_gan(d_steps=3)
+    seen = []
+    original = gan._discriminator_loss
+
+    def spy(x_real, x_fake, labels):
+        seen.append(x_real)
+        return original(x_real, x_fake, labels)
+
+    monkeypatch.setattr(gan, "_discriminator_loss", spy)
+    gan.run_eagerly = True
+    x = np.arange(3 * 4 * 2, dtype=np.float32).reshape(3, 4, 2)  # three distinct minibatches
+    gan.train_step(tf.constant(x))
+    assert len(seen) == 3
+    for k in range(3):
+        np.testing.assert_array_equal(seen[k].numpy(), x[k])
+
+
+def test_k_discriminator_steps_refuse_a_single_minibatch():
+    gan = ring_gan(d_steps=3)
+    with pytest.raises(GanbookError, match=r"minibatches=3"):
+        gan.fit(ring_data(), steps_per_epoch=2, epochs=1, verbose=0)
+
+
+def test_minibatches_stack_consecutive_batches_of_one_shuffle():
+    x = np.arange(40, dtype=np.float32).reshape(20, 2)
+    stacked = next(iter(data.make_dataset(x, batch_size=4, seed=3, minibatches=2, repeat=False)))
+    flat = next(iter(data.make_dataset(x, batch_size=8, seed=3, repeat=False)))
+    assert stacked.shape == (2, 4, 2)
+    np.testing.assert_array_equal(stacked.numpy().reshape(8, 2), flat.numpy())
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """The chapters' own helpers: one module per chapter topic, built on the core library.
 
 - ``game``            snapshots of the game, D's surface with G's samples (chapters 1-3)
+- ``algorithm``       chapter 3's players and comparison of k; the ring GAN with any loss (ch. 4)
 - ``loss_theory``     numerical checks of the loss mathematics, the article's formulas (ch. 4)
 - ``article``         layer-by-layer call traces of the article's models (chapter 5)
 - ``semi_supervised`` the semi-supervised GAN and its supervised baseline (chapter 6)
