@@ -54,6 +54,11 @@ K_STEPS_LENGTH = 2000
 LOSS_RECIPE_STEPS = 20000
 LOSS_RECIPE_MARKS = (3000, 10000, 20000)
 
+# Chapter 5's two article habits put back into the repaired DCGAN, on more seeds than the
+# chapter runs, at the chapter's length for them (half of its 1,000 steps)
+ARTICLE_VARIANT_SEEDS = (0, 1, 2)
+ARTICLE_VARIANT_STEPS = 500
+
 
 def tutorial_steps(mnist5k_steps: int) -> int:
     """The TF tutorial's recipe gets as many training images as ours (its batches are 256, ours
@@ -81,8 +86,10 @@ TARGETS = {
         "classes": 10,
         "throughput_ratio": 0.95,
         # at the reference machine's speed (100 GFLOP/s): issue 9's budget per chapter, and the
-        # book's 20 minutes
+        # book's 20 minutes; chapter 5 trains three DCGANs to measure its repair step by step
+        # (issue 11), which does not fit in 3 minutes at that speed
         "chapter_seconds": 180,
+        "chapter_seconds_for": {"05_code_repaired": 300},
         "book_seconds": 1200,
     },
     "quick": {
@@ -317,7 +324,8 @@ def check(results: dict, mode: str) -> list[str]:
     if chapters and "chapter_seconds" in t:
         # judged at the reference machine's speed (bench.REFERENCE_GFLOPS), not this one's
         for row in chapters["rows"]:
-            if not row["passed"] or row["scaled_seconds"] > t["chapter_seconds"]:
+            limit = t.get("chapter_seconds_for", {}).get(row["chapter"], t["chapter_seconds"])
+            if not row["passed"] or row["scaled_seconds"] > limit:
                 missed.append(
                     f"chapter {row['chapter']}: {row['scaled_seconds']} s scaled "
                     f"({row['seconds']} s here), passed={row['passed']}"
@@ -352,6 +360,7 @@ def main(argv=None) -> int:
         "k-steps",
         "loss-recipes",
         "loss-seeds",
+        "article-variants",
         "throughput",
         "chapters",
     )
@@ -491,6 +500,17 @@ def main(argv=None) -> int:
 
         print("chapter 4's comparison of losses on seeds 1 and 2 ...", flush=True)
         results["loss_seeds"] = {"steps": 3000, "rows": algorithm.compare_losses((1, 2), 3000)}
+        save(results, out, mode)
+    if "article-variants" in only:
+        from ganbook_lib.chapters import article
+
+        print(f"chapter 5's article habits on seeds {ARTICLE_VARIANT_SEEDS} ...", flush=True)
+        results["article_variants"] = {
+            "steps": ARTICLE_VARIANT_STEPS,
+            "rows": article.compare_article_variants(
+                ARTICLE_VARIANT_SEEDS, steps=ARTICLE_VARIANT_STEPS
+            ),
+        }
         save(results, out, mode)
     if "throughput" in only:
         print("throughput ...", flush=True)

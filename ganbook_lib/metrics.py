@@ -278,7 +278,9 @@ def _real_digits(name: str):
     return classifier, x_train, x_test, real
 
 
-def evaluate(gan, dataset: str, cluster_sizes=None, conditional: bool = False) -> dict:
+def evaluate(
+    gan, dataset: str, cluster_sizes=None, conditional: bool = False, averaged: bool = True
+) -> dict:
     """The quality of ``gan`` for a named ``dataset``, measured the way that dataset is
     (:data:`ganbook_lib.data.DATASETS`): mode coverage on the ring and the grid, the 1-D
     Wasserstein distance on the 1-D mixtures, and for digit datasets the classifier's Frechet
@@ -286,13 +288,14 @@ def evaluate(gan, dataset: str, cluster_sizes=None, conditional: bool = False) -
     nearest-neighbour ratio and, for a ``conditional`` GAN, its label accuracy. A
     self-conditioned GAN samples clusters in proportion to ``cluster_sizes``. A user's own
     images (no name) get ``{}``. What ``ganbook evaluate`` prints and the benchmarks record.
+    ``averaged=False`` measures the generator itself rather than its weight average.
     """
     if dataset not in DATASETS:
         return {}  # a user's images: no classifier to measure with
     kind, how = DATASETS[dataset].kind, DATASETS[dataset].evaluated_by
     n = EVAL_SAMPLES[kind]
     labels = draw_clusters(cluster_sizes, n, EVAL_SEED) if cluster_sizes else None
-    samples = gan.generate(n, labels=labels, seed=EVAL_SEED)
+    samples = gan.generate(n, labels=labels, seed=EVAL_SEED, averaged=averaged)
     if how == "modes":
         mixture = toy_mixture(dataset)
         return mode_coverage(samples, mixture.means, mixture.stds[0])

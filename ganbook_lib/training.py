@@ -152,16 +152,20 @@ class GAN(TrackedModel):
     def _d_inputs(self, x, labels):
         return x if self.num_classes is None else [x, labels]
 
-    def generate(self, n: int, labels=None, seed: int | None = None) -> np.ndarray:
+    def generate(
+        self, n: int, labels=None, seed: int | None = None, averaged: bool = True
+    ) -> np.ndarray:
         """``n`` generator samples as a NumPy array (inference mode).
 
         ``labels`` (an int or n ints) picks the classes of a conditional model; by default the
-        classes cycle 0, 1, 2, ... ``seed`` fixes ``z`` for repeatable pictures.
+        classes cycle 0, 1, 2, ... ``seed`` fixes ``z`` for repeatable pictures. With
+        ``averaged=False`` the samples come from the generator itself even when a weight
+        average is kept (to measure what the average adds).
         """
         n = positive_int("n", n)
         rng = np.random.default_rng(seed)
         z = rng.standard_normal((n, self.latent_dim)).astype(np.float32)
-        generator = self.sampler
+        generator = self.sampler if averaged else self.generator
         if self.num_classes is None:
             if labels is not None:
                 raise GanbookError("labels were given but this GAN is not class-conditional")

@@ -220,6 +220,10 @@ def test_samples_come_from_the_weight_average_when_it_is_on():
     z = np.random.default_rng(3).standard_normal((4, 8)).astype(np.float32)
     np.testing.assert_allclose(gan.generate(4, seed=3), gan.ema_generator(z).numpy(), rtol=1e-6)
     assert not np.allclose(gan.generate(4, seed=3), gan.generator(z).numpy())
+    # averaged=False bypasses the average, to measure what it adds
+    np.testing.assert_allclose(
+        gan.generate(4, seed=3, averaged=False), gan.generator(z).numpy(), rtol=1e-6
+    )
 
 
 # ----------------------------------------------------------------------------- losses in GAN

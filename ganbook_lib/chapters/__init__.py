@@ -3,7 +3,8 @@
 - ``game``            snapshots of the game, D's surface with G's samples (chapters 1-3)
 - ``algorithm``       chapter 3's players and comparison of k; the ring GAN with any loss (ch. 4)
 - ``loss_theory``     numerical checks of the loss mathematics, the article's formulas (ch. 4)
-- ``article``         layer-by-layer call traces of the article's models (chapter 5)
+- ``article``         layer-by-layer call traces of the article's models; the repaired DCGAN
+                      and the article's two habits put back into it (chapter 5)
 - ``semi_supervised`` the semi-supervised GAN and its supervised baseline (chapter 6)
 - ``video``           the tiny video GAN and its measurements (chapter 6)
 - ``diagnostics``     step timing and loss-curve reports (chapter 8)

@@ -5,6 +5,10 @@ Chapter 5 uses :func:`trace_calls` to show where the source article's generator 
 check the shapes at every step of its repair. It works for subclassed models (layers named by
 the attribute that holds them, e.g. ``fc1``) and for functional or Sequential models (layers
 named by ``layer.name``).
+
+For the two article defects that chapter 5 shows in real training, it also builds the repaired
+generator with BatchNorm put back before ``tanh`` (:func:`generator_with_bn_before_tanh`) and
+the losses computed from probabilities instead of logits (:func:`bce_on_probabilities`).
 """
 
 from __future__ import annotations
@@ -156,3 +160,138 @@ def trace_calls(model, inputs, training: bool = False) -> CallTrace:
     called = {name for name, _, _ in trace.calls}
     trace.unused = [name for name, _ in named.values() if name not in called]
     return trace
+
+
+# ----------------------------------------------------------------------------- in real training
+def generator_with_bn_before_tanh(latent_dim: int = 64, width: int = 32) -> keras.Model:
+    """The repaired 28x28 generator (``models.dcgan_generator(28, 1, latent_dim, width)``) with
+    the article's habit put back: BatchNorm between the last convolution and ``tanh``."""
+    from keras import layers
+
+    from .. import models
+
+    z = keras.Input((latent_dim,), name="z")
+    h = models.dcgan_upsampling(z, 7, 2, top=width * 4)
+    h = layers.Conv2D(1, 3, padding="same")(h)
+    h = layers.BatchNormalization()(h)  # the article's output block: BatchNorm, then tanh
+    return keras.Model(z, layers.Activation("tanh")(h), name="generator_with_bn_before_tanh")
+
+
+def _bce_on_probabilities(target, logits):
+    # The article's route: turn the logit into a probability first, then take the cross-entropy
+    # of the probability, clipped into [1e-7, 1 - 1e-7] as Keras does. Written out, because
+    # Keras's own binary_crossentropy quietly uses the logit when the probability comes straight
+    # from a sigmoid (a Sigmoid op in a tf.function), which is what `fit()` runs.
+    p = tf.clip_by_value(tf.sigmoid(logits), 1e-7, 1.0 - 1e-7)
+    return -tf.reduce_mean(target * tf.math.log(p) + (1.0 - target) * tf.math.log(1.0 - p))
+
+
+def bce_on_probabilities():
+    """The non-saturating GAN losses computed the article's way, from the probability
+    ``sigmoid(logit)`` rather than from the logit: a ``LossFamily`` for ``GAN.compile``."""
+    from ..losses import LossFamily
+
+    def discriminator(d_real, d_fake):
+        real = _bce_on_probabilities(tf.ones_like(d_real), d_real)
+        return real + _bce_on_probabilities(tf.zeros_like(d_fake), d_fake)
+
+    def generator(d_fake):
+        return _bce_on_probabilities(tf.ones_like(d_fake), d_fake)
+
+    return LossFamily("bce_on_probabilities", discriminator, generator, True)
+
+
+def repaired_dcgan(num_classes=None, generator=None, loss="nonsaturating", seed: int = 0):
+    """Chapter 5's repaired DCGAN for 28x28 digits, compiled with the chapter's settings: Adam
+    (5e-4, beta_1 = 0.5) for both networks, a weight average of the generator (decay 0.999) and
+    25 steps per call into TensorFlow. ``generator`` and ``loss`` swap in a variant."""
+    from .. import models
+    from ..training import GAN
+
+    if generator is None:
+        generator = models.dcgan_generator(28, 1, latent_dim=64, width=32, num_classes=num_classes)
+    discriminator = models.dcgan_discriminator(28, 1, width=32, num_classes=num_classes)
+    gan = GAN(generator, discriminator, num_classes=num_classes, seed=seed)
+    gan.compile(
+        keras.optimizers.Adam(5e-4, beta_1=0.5),
+        keras.optimizers.Adam(5e-4, beta_1=0.5),
+        loss=loss,
+        ema_decay=0.999,
+        steps_per_execution=25,  # 25 steps per entry into TensorFlow (chapter 3)
+    )
+    return gan
+
+
+class LargestLogit(keras.callbacks.Callback):
+    """Records, after every epoch, the largest ``|logit|`` the GAN's discriminator gives to the
+    real images ``x_real`` and to the generator's images of the latent vectors ``z``, in
+    ``self.values``: how close the run comes to a clip such as Keras's 1e-7 (|logit| 16.1)."""
+
+    def __init__(self, x_real, z):
+        super().__init__()
+        self.x_real, self.z = x_real, tf.constant(z, tf.float32)
+        self.values = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        gan = self.model
+        x_fake = gan.generator(self.z, training=False)
+        logits = tf.concat([gan.discriminator(self.x_real), gan.discriminator(x_fake)], 0)
+        self.values.append(float(tf.reduce_max(tf.abs(logits))))
+
+
+ARTICLE_VARIANTS = ("repaired", "BatchNorm before tanh", "loss on probabilities")
+
+
+def article_variant(name: str) -> dict:
+    """Keyword arguments for :func:`repaired_dcgan` that put one of the article's two habits
+    back into the repaired DCGAN (``"repaired"``: none), as chapter 5 does."""
+    if name not in ARTICLE_VARIANTS:
+        raise GanbookError(f"unknown variant {name!r}; accepted: {', '.join(ARTICLE_VARIANTS)}")
+    if name == "BatchNorm before tanh":
+        return {"generator": generator_with_bn_before_tanh()}
+    if name == "loss on probabilities":
+        return {"loss": bce_on_probabilities()}
+    return {}
+
+
+def compare_article_variants(seeds, steps: int = 500, dataset: str = "mnist5k") -> list[dict]:
+    """Train the repaired DCGAN and each article variant for ``steps`` steps on every seed and
+    measure each (the generator itself, not its average): the benchmark behind chapter 5's
+    claims about the two habits. One row per (variant, seed)."""
+    import numpy as np
+
+    from .. import data, metrics, set_seed
+
+    if steps <= 0 or steps % 250:
+        # ten epochs of whole executions of 25 steps: what repaired_dcgan's fit() can count
+        raise GanbookError(f"steps must be a positive multiple of 250, got {steps!r}")
+    x_train, _ = data.load_images(dataset, "train")
+    rows = []
+    for seed in seeds:
+        for name in ARTICLE_VARIANTS:
+            set_seed(seed)
+            gan = repaired_dcgan(seed=seed, **article_variant(name))
+            z = np.random.default_rng(seed).standard_normal((256, 64))
+            watch = LargestLogit(x_train[:256], z)
+            history = gan.fit(
+                data.make_dataset(x_train, batch_size=32, seed=seed),
+                steps_per_epoch=steps // 10,
+                epochs=10,
+                callbacks=[watch],
+                verbose=0,
+            )
+            m = metrics.evaluate(gan, dataset, averaged=False)
+            rows.append(
+                {
+                    "variant": name,
+                    "seed": seed,
+                    "steps": gan.step,
+                    "frechet_distance": m["frechet_distance"],
+                    "classifier_score": m["classifier_score"],
+                    "classes_present": m["classes_present"],
+                    "real_frechet_distance": m["real_frechet_distance"],
+                    "d_fake_last": float(history.history["D_fake"][-1]),
+                    "largest_logit": max(watch.values),
+                }
+            )
+    return rows

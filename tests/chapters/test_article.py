@@ -72,3 +72,103 @@ def test_layer_call_is_restored_even_after_an_error():
 def test_rejects_what_is_not_a_model():
     with pytest.raises(GanbookError, match="model must be a keras Model or Layer, got function"):
         trace_calls(lambda x: x, np.zeros((1, 2)))
+
+
+def test_the_generator_with_bn_before_tanh_is_the_repaired_one_plus_one_batchnorm():
+    from ganbook_lib import models
+    from ganbook_lib.chapters.article import generator_with_bn_before_tanh
+
+    def kinds(model):
+        return [type(layer).__name__ for layer in model.layers]
+
+    repaired, article_habit = models.dcgan_generator(28, 1, 64, 32), generator_with_bn_before_tanh()
+    extra = kinds(article_habit)
+    assert extra[-3:] == ["Conv2D", "BatchNormalization", "Activation"]
+    assert extra[:-2] == kinds(repaired)[:-1] + ["Conv2D"]
+    assert article_habit.output_shape == repaired.output_shape == (None, 28, 28, 1)
+
+
+def test_losses_on_probabilities_agree_with_the_logit_losses_until_keras_clips_them():
+    import tensorflow as tf
+
+    from ganbook_lib import losses
+    from ganbook_lib.chapters.article import bce_on_probabilities
+
+    family = bce_on_probabilities()
+    moderate = tf.constant([[-3.0], [0.5], [4.0]])
+    np.testing.assert_allclose(
+        family.generator(moderate), losses.nonsaturating_generator_loss(moderate), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        family.discriminator(moderate, -moderate),
+        losses.discriminator_loss(moderate, -moderate),
+        rtol=1e-5,
+    )
+    confident = tf.Variable([[-20.0]])  # D(G(z)) = 2e-9 < 1e-7: clipped, no gradient left
+
+    def gradients(loss):
+        with tf.GradientTape() as tape:
+            value = loss(confident)
+        return float(tape.gradient(value, confident)[0, 0])
+
+    # eagerly and inside tf.function, as fit() runs it (where Keras's own cross-entropy would
+    # recover the logit from the sigmoid and hide the clip)
+    for run in (gradients, tf.function(gradients)):
+        assert float(run(family.generator)) == 0.0
+        assert abs(float(run(losses.nonsaturating_generator_loss)) + 1) < 1e-6
+
+    # why bce_on_probabilities writes the cross-entropy out: inside a tf.function, Keras's own
+    # binary_crossentropy on tf.sigmoid(l) finds the Sigmoid op and goes back to the logit
+    def keras_on_probabilities(logit):
+        return keras.losses.binary_crossentropy(tf.ones_like(logit), tf.sigmoid(logit))
+
+    assert abs(float(tf.function(gradients)(keras_on_probabilities)) + 1) < 1e-6
+
+
+def test_largest_logit_records_the_discriminators_largest_verdict_each_epoch():
+    from ganbook_lib import data
+    from ganbook_lib.chapters.article import LargestLogit, repaired_dcgan
+
+    gan = repaired_dcgan(seed=0)
+    x = data.load_images("mnist5k", "train")[0][:64]
+    z = np.random.default_rng(0).standard_normal((8, 64))
+    watch = LargestLogit(x[:8], z)
+    gan.fit(
+        data.make_dataset(x, batch_size=32),
+        steps_per_epoch=1,
+        epochs=2,
+        callbacks=[watch],
+        verbose=0,
+    )
+    logits = np.concatenate(
+        [gan.discriminator(x[:8]), gan.discriminator(gan.generator(z.astype("float32")))]
+    )
+    assert len(watch.values) == 2 and watch.values[-1] == pytest.approx(np.abs(logits).max())
+
+
+def test_article_variants_are_named_and_unknown_ones_refused():
+    from ganbook_lib.chapters import article
+
+    assert article.article_variant("repaired") == {}
+    assert article.article_variant("loss on probabilities")["loss"].name == "bce_on_probabilities"
+    with pytest.raises(GanbookError, match="unknown variant 'sigmoid'; accepted: repaired, "):
+        article.article_variant("sigmoid")
+
+
+def test_the_variant_comparison_refuses_a_length_fit_cannot_count():
+    from ganbook_lib.chapters.article import compare_article_variants
+
+    with pytest.raises(GanbookError, match="steps must be a positive multiple of 250, got 20"):
+        compare_article_variants(seeds=[0], steps=20)
+
+
+def test_repaired_dcgan_has_the_settings_chapter_5_states():
+    from ganbook_lib.chapters.article import repaired_dcgan
+
+    gan = repaired_dcgan(seed=0)
+    for optimizer in (gan.g_optimizer, gan.d_optimizer):
+        assert float(optimizer.learning_rate) == pytest.approx(5e-4)
+        assert optimizer.beta_1 == 0.5
+    assert gan.ema_decay == 0.999 and gan.loss_family.name == "nonsaturating"
+    assert gan.latent_dim == 64 and gan.num_classes is None
+    assert repaired_dcgan(num_classes=10).num_classes == 10
