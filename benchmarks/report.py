@@ -685,7 +685,7 @@ def write_report(results: dict, page: Path = PAGE) -> Path:
             "(`seconds x measured rate / reference rate`); multiply it by "
             f"{REFERENCE_GFLOPS:.0f} / *your rate* for your machine (`python benchmarks/run.py "
             "--only chapters` measures both). Targets, at the reference speed: 3 minutes a "
-            "chapter (5 for chapter 5, which trains three DCGANs), 20 minutes for the book.",
+            "chapter (6 for chapter 5, which trains three DCGANs), 20 minutes for the book.",
         ]
         runs = chapters.get("runs", 1)
         if runs > 1:
