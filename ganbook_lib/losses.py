@@ -88,6 +88,26 @@ def hinge_generator_loss(d_fake):
     return -tf.reduce_mean(d_fake)
 
 
+def relativistic_discriminator_loss(d_real, d_fake):
+    """Relativistic pairing (RpGAN) discriminator loss (Jolicoeur-Martineau, 2019; the loss of
+    R3GAN, Huang et al., 2024):
+
+    ``L_D = E_{x, z}[softplus(D(G(z)) - D(x))] = -E[log sigmoid(D(x) - D(G(z)))]``
+
+    Each real sample is paired with one fake (the i-th of each batch): D is asked only that the
+    real one of a pair look more real than the fake one, not that every real look real. At
+    ``D(x) = D(G(z))`` it equals ``log 2``.
+    """
+    return tf.reduce_mean(tf.nn.softplus(d_fake - d_real))
+
+
+def relativistic_generator_loss(d_fake, d_real):
+    """RpGAN generator loss: ``L_G = E_{x, z}[softplus(D(x) - D(G(z)))]``, the discriminator's
+    loss with the roles of the pair swapped. It needs ``D(x)`` of the paired real samples, so
+    its family is *paired* (:class:`LossFamily`)."""
+    return tf.reduce_mean(tf.nn.softplus(d_real - d_fake))
+
+
 def _critic_gradients(critic, x, *critic_args):
     with tf.GradientTape() as tape:
         tape.watch(x)
@@ -125,14 +145,29 @@ def r1_penalty(discriminator, x_real, *discriminator_args):
     return tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=1))
 
 
+def r2_penalty(discriminator, x_fake, *discriminator_args):
+    """R2 penalty (Mescheder et al., 2018; with R1 in R3GAN, Huang et al., 2024), the same
+    gradient norm on generated samples: ``R2 = E_z[||grad_x D(x)||_2^2 at x = G(z)]``.
+
+    The caller multiplies by ``gamma / 2``. ``x_fake`` is treated as data: no gradient flows
+    into the generator. Together with R1 it keeps D flat on both distributions.
+    """
+    return r1_penalty(discriminator, tf.stop_gradient(x_fake), *discriminator_args)
+
+
 @dataclass(frozen=True)
 class LossFamily:
-    """A matched pair of discriminator and generator losses."""
+    """A matched pair of discriminator and generator losses.
+
+    ``discriminator(d_real, d_fake)``; ``generator(d_fake)``, or ``generator(d_fake, d_real)``
+    when ``paired`` (the generator's loss compares each fake with a real sample, as RpGAN's).
+    """
 
     name: str
     discriminator: Callable
     generator: Callable
     probabilistic: bool  # whether sigmoid(logit) is a probability D(x) for this family
+    paired: bool = False
 
 
 LOSSES = {
@@ -147,6 +182,9 @@ LOSSES = {
         "wasserstein", wasserstein_critic_loss, wasserstein_generator_loss, False
     ),
     "hinge": LossFamily("hinge", hinge_discriminator_loss, hinge_generator_loss, False),
+    "rpgan": LossFamily(
+        "rpgan", relativistic_discriminator_loss, relativistic_generator_loss, False, paired=True
+    ),
 }
 
 

@@ -31,6 +31,7 @@ class Recipe:
     d_steps: int = 1
     gradient_penalty_weight: float = 0.0
     r1_weight: float = 0.0
+    r2_weight: float = 0.0  # R2 on generated samples (R3GAN uses R1 and R2 together)
     ema_decay: float | None = None  # generator weight averaging (images)
     hidden: int = 128  # MLP width (toy data)
     depth: int = 3  # MLP depth (toy data)
@@ -149,6 +150,7 @@ def build_gan(recipe: Recipe, info: dict, seed: int = 0, steps_per_execution: in
         d_steps=recipe.d_steps,
         gradient_penalty_weight=recipe.gradient_penalty_weight,
         r1_weight=recipe.r1_weight,
+        r2_weight=recipe.r2_weight,
         ema_decay=recipe.ema_decay,
         update=recipe.update,
         steps_per_execution=steps_per_execution,

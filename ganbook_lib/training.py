@@ -26,6 +26,7 @@ from .losses import (
     gradient_penalty,
     nonsaturating_generator_loss,
     r1_penalty,
+    r2_penalty,
 )
 
 CHECKPOINT_NAME = "checkpoint.npz"
@@ -77,6 +78,7 @@ class GAN(TrackedModel):
         d_steps: int = 1,
         gradient_penalty_weight: float = 0.0,
         r1_weight: float = 0.0,
+        r2_weight: float = 0.0,
         ema_decay: float | None = None,
         update: str = "alternating",
         **kwargs,
@@ -91,7 +93,10 @@ class GAN(TrackedModel):
                 ``fit`` needs batches of shape ``(k, m, ...)``, from
                 ``make_dataset(..., minibatches=k)``.
             gradient_penalty_weight: lambda of the WGAN-GP penalty (0 = off).
-            r1_weight: gamma of the R1 penalty, applied as ``gamma / 2 * R1`` (0 = off).
+            r1_weight: gamma of the R1 penalty on real samples, applied as ``gamma / 2 * R1``
+                (0 = off).
+            r2_weight: gamma of the R2 penalty on generated samples, ``gamma / 2 * R2`` (0 =
+                off); R3GAN (Huang et al., 2024) uses R1 and R2 with the same gamma.
             ema_decay: if set (e.g. 0.999), keep an exponential moving average of the
                 generator's weights, ``ema_generator``, and sample from it (Karras et al., 2018;
                 Yazici et al., 2019). Training itself is unchanged.
@@ -105,6 +110,7 @@ class GAN(TrackedModel):
             "gradient_penalty_weight", gradient_penalty_weight
         )
         r1_weight = non_negative_number("r1_weight", r1_weight)
+        r2_weight = non_negative_number("r2_weight", r2_weight)
         self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
         self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
         self.loss_family = get_loss(loss)
@@ -116,6 +122,7 @@ class GAN(TrackedModel):
         self.d_steps = d_steps
         self.gradient_penalty_weight = float(gradient_penalty_weight)
         self.r1_weight = float(r1_weight)
+        self.r2_weight = float(r2_weight)
         if ema_decay is not None and not (isinstance(ema_decay, float) and 0 < ema_decay < 1):
             raise GanbookError(f"ema_decay must be a float in (0, 1) or None, got {ema_decay!r}")
         self.ema_decay = ema_decay
@@ -197,14 +204,24 @@ class GAN(TrackedModel):
             d_loss += self.gradient_penalty_weight * gp
         if self.r1_weight:
             d_loss += 0.5 * self.r1_weight * r1_penalty(self.discriminator, x_real, *extra)
+        if self.r2_weight:
+            d_loss += 0.5 * self.r2_weight * r2_penalty(self.discriminator, x_fake, *extra)
         return d_loss, d_real, d_fake
+
+    def _generator_loss(self, d_fake, x_real, labels, d_real=None):
+        """The generator's loss; a paired family (RpGAN) also needs D on the real samples."""
+        if not self.loss_family.paired:
+            return self.loss_family.generator(d_fake)
+        if d_real is None:
+            d_real = self.discriminator(self._d_inputs(x_real, labels), training=True)
+        return self.loss_family.generator(d_fake, d_real)
 
     def _simultaneous_step(self, x_real, labels):
         z = self.sample_latent(tf.shape(x_real)[0])
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             x_fake = self.generator(self._g_inputs(z, labels), training=True)
             d_loss, d_real, d_fake = self._discriminator_loss(x_real, x_fake, labels)
-            g_loss = self.loss_family.generator(d_fake)
+            g_loss = self._generator_loss(d_fake, x_real, labels, d_real)
         d_vars, g_vars = self.discriminator.trainable_weights, self.generator.trainable_weights
         self.d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, d_vars), d_vars))
         self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, g_vars), g_vars))
@@ -242,7 +259,7 @@ class GAN(TrackedModel):
         with tf.GradientTape() as tape:
             x_fake = self.generator(self._g_inputs(z, labels_k), training=True)
             d_fake_g = self.discriminator(self._d_inputs(x_fake, labels_k), training=True)
-            g_loss = self.loss_family.generator(d_fake_g)
+            g_loss = self._generator_loss(d_fake_g, x_k, labels_k)
         weights = self.generator.trainable_weights
         self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, weights), weights))
         return self._record(g_loss, d_loss, d_real, d_fake)

@@ -113,6 +113,64 @@ def test_get_loss_knows_every_family_and_rejects_unknown_names():
         family = losses.get_loss(name)
         assert family.name == name
         assert np.isfinite(float(family.discriminator(f(0.3), f(-0.2))))
-        assert np.isfinite(float(family.generator(f(-0.2))))
+        args = (f(-0.2), f(0.3)) if family.paired else (f(-0.2),)
+        assert np.isfinite(float(family.generator(*args)))
     with pytest.raises(GanbookError, match="accepted: nonsaturating"):
         losses.get_loss("wgan")
+
+
+def test_relativistic_losses_match_their_formulas():
+    # L_D = -mean log sigmoid(D(x) - D(G(z))), pair by pair; L_G swaps the roles of the pair
+    d_real, d_fake = f(2.0, -1.0, 0.5), f(0.0, 1.0, 0.5)
+    sigmoid = lambda t: 1 / (1 + np.exp(-t))  # noqa: E731
+    diff = np.array([2.0, -2.0, 0.0])
+    expected_d = -np.mean(np.log(sigmoid(diff)))
+    expected_g = -np.mean(np.log(sigmoid(-diff)))
+    family = losses.get_loss("rpgan")
+    assert family.paired and not family.probabilistic
+    assert float(family.discriminator(d_real, d_fake)) == pytest.approx(expected_d, rel=1e-6)
+    assert float(family.generator(d_fake, d_real)) == pytest.approx(expected_g, rel=1e-6)
+    # equal verdicts on both sides of every pair: log 2 for each player
+    assert float(family.discriminator(f(0.7, -3.0), f(0.7, -3.0))) == pytest.approx(math.log(2))
+
+
+def test_relativistic_losses_ignore_the_level_of_the_logits_but_not_the_pairing():
+    # only differences D(x) - D(G(z)) enter: adding a constant to every logit changes nothing,
+    # while the standard loss changes; re-pairing the same logits changes the loss
+    rng = np.random.default_rng(0)
+    d_real, d_fake = f(*rng.normal(size=16)), f(*rng.normal(size=16))
+    rp = losses.get_loss("rpgan")
+    for c in (-5.0, 3.0):
+        assert float(rp.discriminator(d_real + c, d_fake + c)) == pytest.approx(
+            float(rp.discriminator(d_real, d_fake)), rel=1e-5
+        )
+        assert float(rp.generator(d_fake + c, d_real + c)) == pytest.approx(
+            float(rp.generator(d_fake, d_real)), rel=1e-5
+        )
+    assert (
+        abs(
+            float(losses.discriminator_loss(d_real + 3.0, d_fake + 3.0))
+            - float(losses.discriminator_loss(d_real, d_fake))
+        )
+        > 0.1
+    )
+    assert float(rp.discriminator(d_real, tf.reverse(d_fake, [0]))) != pytest.approx(
+        float(rp.discriminator(d_real, d_fake)), rel=1e-3
+    )
+
+
+def test_r2_penalty_is_r1_on_generated_samples_and_leaves_the_generator_alone():
+    # D(x) = |x|^2 has gradient 2x, so the penalty depends on where it is taken:
+    # R2 = mean |2 G(z)|^2 on the generated samples
+    x = keras.Input((2,))
+    d = keras.Model(x, keras.layers.Lambda(lambda t: tf.reduce_sum(t**2, 1, keepdims=True))(x))
+    w = tf.Variable([[1.5, -0.5]])
+    z = tf.constant([[1.0], [2.0], [-1.0]])
+    with tf.GradientTape(persistent=True) as tape:
+        x_fake = z @ w  # a "generator" with weights w
+        r2 = losses.r2_penalty(d, x_fake)
+        r1 = losses.r1_penalty(d, x_fake)  # the same norm, without stopping the gradient
+    expected = float(tf.reduce_mean(tf.reduce_sum((2 * x_fake) ** 2, 1)))
+    assert float(r2) == pytest.approx(expected, rel=1e-5) == float(r1)
+    assert tape.gradient(r2, w) is None  # no gradient reaches the generator ...
+    assert tape.gradient(r1, w) is not None  # ... which it would without stop_gradient

@@ -80,6 +80,8 @@ def test_minibatches_stack_consecutive_batches_of_one_shuffle():
         ("hinge", {}),
         ("least_squares", {}),
         ("minimax", {"r1_weight": 1.0}),
+        ("rpgan", {"r1_weight": 1.0, "r2_weight": 1.0}),
+        ("rpgan", {"update": "simultaneous"}),
     ],
 )
 def test_every_loss_family_trains(loss, extra):
@@ -100,12 +102,24 @@ def test_conditional_gan_trains_and_generates_requested_classes():
         gan.generate(2, labels=10)
 
 
+def test_a_conditional_gan_trains_with_the_relativistic_loss_and_both_penalties():
+    g = models.dcgan_generator(8, 1, latent_dim=8, width=8, num_classes=10)
+    d = models.dcgan_discriminator(8, 1, width=8, num_classes=10)
+    gan = training.GAN(g, d, num_classes=10)
+    gan.compile(loss="rpgan", r1_weight=1.0, r2_weight=1.0)
+    x, y = data.load_images("digits")
+    logs = gan.fit(data.make_dataset(x, y, batch_size=32), steps_per_epoch=3, verbose=0).history
+    assert np.isfinite(logs["d_loss"][-1]) and np.isfinite(logs["g_loss"][-1])
+
+
 def test_compile_checks_its_arguments():
     gan = ring_gan()
     with pytest.raises(GanbookError, match="d_steps must be a positive integer"):
         gan.compile(d_steps=0)
     with pytest.raises(GanbookError, match="gradient_penalty_weight must be a finite number"):
         gan.compile(gradient_penalty_weight=float("nan"))
+    with pytest.raises(GanbookError, match="r2_weight must be a finite number"):
+        gan.compile(r2_weight=-1.0)
     with pytest.raises(GanbookError, match="unknown loss"):
         gan.compile(loss="vanilla")
     with pytest.raises(GanbookError, match="not class-conditional"):
@@ -298,3 +312,56 @@ def test_the_penalty_weights_enter_the_discriminator_loss_as_documented():
     norm = float(np.linalg.norm(W0))
     assert with_gp - plain == pytest.approx(10.0 * (norm - 1.0) ** 2, rel=1e-4)
     assert with_r1 - without_r1 == pytest.approx(0.5 * 3.0 * norm**2, rel=1e-4)
+
+
+def test_r1_is_taken_on_the_real_batch_and_r2_on_the_generated_one():
+    # D(x) = |x|^2 has gradient 2x: each penalty's value says where it was taken
+    x = keras.Input((2,))
+    square = keras.Model(x, keras.layers.Lambda(lambda t: tf.reduce_sum(t**2, 1, keepdims=True))(x))
+    z = keras.Input((2,))
+    gan = training.GAN(keras.Model(z, keras.layers.Dense(2)(z)), square)
+    x_real, x_fake = tf.constant(X_REAL), tf.constant(X_REAL[:, ::-1] * 3.0)
+    losses_with = {}
+    for name, kw in (("none", {}), ("r1", {"r1_weight": 2.0}), ("r2", {"r2_weight": 2.0})):
+        gan.compile(**kw)
+        losses_with[name] = float(gan._discriminator_loss(x_real, x_fake, None)[0])
+    norm2 = lambda a: float(np.mean(np.sum((2 * np.asarray(a)) ** 2, 1)))  # noqa: E731
+    assert losses_with["r1"] - losses_with["none"] == pytest.approx(norm2(x_real), rel=1e-4)
+    assert losses_with["r2"] - losses_with["none"] == pytest.approx(norm2(x_fake), rel=1e-4)
+
+
+def test_with_k_steps_the_relativistic_generator_step_pairs_the_last_real_minibatch():
+    # d_steps=2: the discriminator sees rows 0-3, then rows 4-7; the generator's step then
+    # compares its samples with rows 4-7 under the twice-updated D
+    z = keras.Input((2,))
+    fake = keras.layers.Dense(
+        2, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(B_FAKE)
+    )(z)
+    x = keras.Input((2,))
+    logit = keras.layers.Dense(
+        1,
+        kernel_initializer=keras.initializers.Constant(W0[:, None]),
+        bias_initializer=keras.initializers.Constant(C0),
+    )(x)
+    gan = training.GAN(keras.Model(z, fake), keras.Model(x, logit), seed=0)
+    gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), loss="rpgan", d_steps=2)
+    rows = np.concatenate([X_REAL, X_REAL[::-1] * 2.0 + 1.0])  # 8 distinct rows
+    batches = tf.data.Dataset.from_tensor_slices(rows).batch(4, True).batch(2, True).repeat()
+    g_loss = gan.fit(batches, steps_per_epoch=1, verbose=0).history["g_loss"][0]
+    w2, c2 = (v.numpy() for v in gan.discriminator.weights)
+    d = lambda a: a @ w2[:, 0] + c2[0]  # noqa: E731
+    assert g_loss == pytest.approx(_softplus(d(rows[4:]) - d(B_FAKE)).mean(), 1e-5)
+    assert abs(g_loss - _softplus(d(rows[:4]) - d(B_FAKE)).mean()) > 0.01  # not rows 0-3
+
+
+def test_the_relativistic_pair_loss_scores_each_fake_against_a_real_sample():
+    # RpGAN: L_D = mean softplus(D(G(z)) - D(x)); the generator's step needs D on the real
+    # batch too, L_G = mean softplus(D(x) - D(G(z))), both with the updated D
+    gan, d_loss, g_loss = _linear_gan(loss="rpgan")
+    r0, f0 = X_REAL @ W0 + C0, B_FAKE @ W0 + C0
+    assert d_loss == pytest.approx(_softplus(f0 - r0).mean(), 1e-5)
+    w1, c1 = (v.numpy() for v in gan.discriminator.weights)
+    r1, f1 = X_REAL @ w1[:, 0] + c1[0], B_FAKE @ w1[:, 0] + c1[0]
+    assert g_loss == pytest.approx(_softplus(r1 - f1).mean(), 1e-5)
+    # the non-saturating loss on the same fakes is another number: the pairing matters
+    assert abs(g_loss - _softplus(-f1)) > 0.01
