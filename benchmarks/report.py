@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from run import STEPS  # noqa: E402  (run.py imports this module inside its main() only)
+from run import STEPS, TARGETS, digit_classifiers  # noqa: E402  (run.py imports this module inside its main() only)
 
 from ganbook_lib.bench import REFERENCE_GFLOPS  # noqa: E402
 
@@ -136,6 +136,24 @@ def _plot_curves(results, path):
     plt.close(fig)
 
 
+def _classifier_note(results) -> str:
+    """Which measuring classifier scored the digit runs: one for the whole page, or a warning."""
+    found = digit_classifiers(results)
+    if len(found) == 1:
+        (name,) = found
+        what = f"weights fingerprint `{name}`" if not name.startswith("real FD") else name
+        return (
+            "Every digit run on this page was scored by the same measuring classifier "
+            f"({what}); the suite checks that, since Fréchet distances from two classifiers lie "
+            "in two feature spaces and do not compare."
+        )
+    return (
+        "**The digit runs on this page were scored by different measuring classifiers** ("
+        + "; ".join(f"{name}: {', '.join(parts)}" for name, parts in found.items())
+        + "), so their Fréchet distances do not compare across those groups."
+    )
+
+
 def _digit_section(results, real) -> list[str]:
     ours = results.get("mnist5k", [])
     clusters = (results.get("recipes", {}).get("mnist5k") or {}).get("clusters")
@@ -175,7 +193,7 @@ def _digit_section(results, real) -> list[str]:
         + ("not counted in the training time" if "steps" in results else "outside the budget")
         + "), trains a GAN conditioned on the cluster, and "
         "samples a cluster in proportion to its size. The rows *without clusters* train the "
-        "same recipe without them.",
+        "same recipe without them. " + _classifier_note(results),
         "",
         "| recipe | seed | steps | FD | FD / real | score | score / real | classes |",
         "|---|---|---|---|---|---|---|---|",
@@ -203,7 +221,8 @@ def _real_fd(run: dict, real: dict) -> float:
     """The real digits' FD measured with the same classifier as ``run`` (each run's metrics
     carry it; the classifier is trained once per machine, so runs from different days may use
     different ones), else the suite's."""
-    return run["final"].get("real_frechet_distance") or real["frechet_distance"]
+    own = run["final"].get("real_frechet_distance")
+    return real["frechet_distance"] if own is None else own
 
 
 def _fd_ratio(point, base: float) -> float:
@@ -307,8 +326,8 @@ def _fair_comparison_section(results, real) -> list[str]:
     lines += [
         "",
         "Each FD is divided by the real digits' FD measured with the same classifier as the "
-        "run (the classifier is trained once per machine, so runs from different days can use "
-        "different ones). The last column asks whether the run was still getting better at "
+        "run; " + _classifier_note(results)[0].lower() + _classifier_note(results)[1:] + " The "
+        "last column asks whether the run was still getting better at "
         "its end: whether the best FD of its last third of steps was more than 10 % below the "
         "best before.",
     ]
@@ -373,12 +392,12 @@ def _loss_recipes_section(results) -> list[str]:
     return lines
 
 
-def _seed_grid(rows: list[dict], name: str, label: str, text) -> tuple[list, list[str]]:
+def _seed_grid(rows: list[dict], name: str, text) -> tuple[list, list[str]]:
     """(seeds, markdown table): one row per distinct ``row[name]``, one column per seed, each
     cell ``text(row)``."""
     seeds = sorted({r["seed"] for r in rows})
     cell = {(r[name], r["seed"]): r for r in rows}
-    lines = [f"| {label} | " + " | ".join(f"seed {s}" for s in seeds) + " |"]
+    lines = [f"| {name} | " + " | ".join(f"seed {s}" for s in seeds) + " |"]
     lines.append("|---|" + "---|" * len(seeds))
     for value in dict.fromkeys(r[name] for r in rows):
         lines.append(f"| {value} | " + " | ".join(text(cell[value, s]) for s in seeds) + " |")
@@ -390,7 +409,7 @@ def _loss_seeds_section(results) -> list[str]:
     table = results["loss_seeds"]
     stamp = results.get("reruns", {}).get("loss-seeds", results)
     seeds, grid = _seed_grid(
-        table["rows"], "loss", "loss", lambda r: f"{r['modes']} / {r['high_quality']:.0%}"
+        table["rows"], "loss", lambda r: f"{r['modes']} / {r['high_quality']:.0%}"
     )
     return [
         "",
@@ -412,7 +431,6 @@ def _article_variants_section(results) -> list[str]:
     stamp = results.get("reruns", {}).get("article-variants", results)
     seeds, grid = _seed_grid(
         table["rows"],
-        "variant",
         "variant",
         lambda r: (
             f"{r['frechet_distance']:.0f} / {r['d_fake_last']:.2f} / {r['largest_logit']:.1f}"
@@ -684,8 +702,14 @@ def write_report(results: dict, page: Path = PAGE) -> Path:
             f"the reference machine of 2 cores at {REFERENCE_GFLOPS:.0f} GFLOP/s "
             "(`seconds x measured rate / reference rate`); multiply it by "
             f"{REFERENCE_GFLOPS:.0f} / *your rate* for your machine (`python benchmarks/run.py "
-            "--only chapters` measures both). Targets, at the reference speed: 3 minutes a "
-            "chapter (6 for chapter 5, which trains three DCGANs), 20 minutes for the book.",
+            "--only chapters` measures both). Targets, at the reference speed: "
+            f"{TARGETS['full']['chapter_seconds'] / 60:.0f} minutes a chapter ("
+            + ", ".join(
+                f"{seconds / 60:.0f} for chapter {int(name[:2])}"
+                for name, seconds in TARGETS["full"]["chapter_seconds_for"].items()
+            )
+            + ", which trains three DCGANs), "
+            f"{TARGETS['full']['book_seconds'] / 60:.0f} minutes for the book.",
         ]
         runs = chapters.get("runs", 1)
         if runs > 1:

@@ -317,6 +317,14 @@ def check(results: dict, mode: str) -> list[str]:
             )
         if f["classes_present"] < t["classes"]:
             missed.append(f"mnist5k seed {r['seed']}: {f['classes_present']} classes")
+    classifiers = digit_classifiers(results)
+    if len(classifiers) > 1:
+        # Frechet distances from two classifiers lie in two feature spaces: no table may mix them
+        missed.append(
+            "digit runs measured by different classifiers ("
+            + "; ".join(f"{c}: {', '.join(parts)}" for c, parts in classifiers.items())
+            + "): rerun the older parts on this machine"
+        )
     tp = results.get("throughput")
     if tp and tp["ratio"] < t["throughput_ratio"]:
         missed.append(f"throughput ratio {tp['ratio']} < {t['throughput_ratio']}")
@@ -334,6 +342,32 @@ def check(results: dict, mode: str) -> list[str]:
         if total > t["book_seconds"]:
             missed.append(f"the whole book took {total:.0f} s scaled > {t['book_seconds']} s")
     return missed
+
+
+def digit_classifiers(results: dict) -> dict[str, list[str]]:
+    """Which measuring classifier scored each part's digit runs: ``{classifier: [part, ...]}``.
+    A classifier is named by its fingerprint; runs recorded before fingerprints are named by the
+    real digits' FD they measured (the same classifier gives the same real FD), which is the
+    fingerprint of a newer run that measured the same real FD."""
+    measured = [
+        (part, r["final"])
+        for part in ("mnist5k", "tf_tutorial", "tf_tutorial_long", "mnist5k_no_clusters")
+        for r in results.get(part, [])
+    ] + [("article_variants", row) for row in results.get("article_variants", {}).get("rows", [])]
+
+    def real_fd(m):
+        return f"real FD {m['real_frechet_distance']:.4f}" if "real_frechet_distance" in m else None
+
+    # a fingerprinted classifier also names the older runs that measured the same real FD
+    by_real_fd = {
+        real_fd(m): m["classifier"] for _, m in measured if "classifier" in m and real_fd(m)
+    }
+    found: dict[str, list[str]] = {}
+    for part, m in measured:
+        name = m.get("classifier") or (real_fd(m) and by_real_fd.get(real_fd(m), real_fd(m)))
+        if name is not None:  # else nothing says which classifier measured it
+            found.setdefault(name, []).append(part)
+    return {name: sorted(set(parts)) for name, parts in found.items()}
 
 
 def save(results: dict, out: Path, mode: str) -> None:

@@ -134,6 +134,16 @@ class DigitClassifier:
     def __init__(self, model, feature_model, test_accuracy: float):
         self.model, self.feature_model, self.test_accuracy = model, feature_model, test_accuracy
 
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A short hash of the weights. Distances measured by two classifiers are in two feature
+        spaces and do not compare; the classifier is trained once per machine (threaded training
+        is not bit-reproducible), so results carry this to show which one measured them."""
+        digest = hashlib.sha1()
+        for w in self.model.get_weights():
+            digest.update(np.ascontiguousarray(w).tobytes())
+        return digest.hexdigest()[:12]
+
     def probabilities(self, x) -> np.ndarray:
         from scipy.special import softmax
 
@@ -271,6 +281,7 @@ def _real_digits(name: str):
     x_train, _ = load_images(name, "train")
     x_test = load_images(name, "test")[0][: EVAL_SAMPLES["image"]]
     real = {
+        "classifier": classifier.fingerprint,
         "classifier_accuracy_on_test": classifier.test_accuracy,
         "real_frechet_distance": classifier_frechet_distance(x_test, x_train, classifier),
         "real_classifier_score": classifier_score(x_test, classifier),
@@ -314,6 +325,7 @@ def evaluate(
     probs = classifier.probabilities(samples)
     histogram = np.bincount(probs.argmax(1), minlength=probs.shape[1])
     result = {
+        "classifier": real["classifier"],
         "classifier_accuracy_on_test": real["classifier_accuracy_on_test"],
         "frechet_distance": classifier_frechet_distance(samples, x_train, classifier),
         "classifier_score": classifier_score(samples, classifier),

@@ -242,27 +242,37 @@ def is_hidden(cell) -> bool:
 
 
 def hidden_check(cell) -> bool:
-    """A hidden cell that checks something: tagged remove-cell, with an assert or a glue()."""
-    return is_hidden(cell) and bool(re.search(r"\bassert|\bglue\(", source(cell)))
+    """A hidden cell that checks something: tagged remove-cell, with an assert statement or a
+    glue() call (parsed, so that a comment or a string that mentions them does not count)."""
+    if not is_hidden(cell):
+        return False
+    try:
+        tree = ast.parse(source(cell))
+    except SyntaxError:  # IPython magics: fall back to the text
+        return bool(re.search(r"^\s*assert\b|\bglue\(", source(cell), re.M))
+    return any(
+        isinstance(node, ast.Assert)
+        or (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "glue")
+        for node in ast.walk(tree)
+    )
 
 
-def value_of(token: str) -> tuple[float | None, bool]:
-    """Float value of a number as written, and whether it carried a percent sign."""
+def value_of(token: str) -> float | None:
+    """Float value of a number as written (a percent sign is kept by the caller's token)."""
     m = re.fullmatch(r"(?:([\d.]+)\s*\\times\s*)?10\^\{?([-+]?\d+)\}?", token)
     if m:
-        return float(m[1] or 1) * 10.0 ** int(m[2]), False
+        return float(m[1] or 1) * 10.0 ** int(m[2])
     m = re.fullmatch(r"(?:([\d.]+)[·×])?10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", token)
     if m:
-        return float(m[1] or 1) * 10.0 ** int(m[2].translate(SUPERSCRIPT)), False
+        return float(m[1] or 1) * 10.0 ** int(m[2].translate(SUPERSCRIPT))
     m = re.fullmatch(r"(\d+)/(\d+)", token)
     if m:
-        return (int(m[1]) / int(m[2]) if int(m[2]) else None), False
-    pct = "%" in token
+        return int(m[1]) / int(m[2]) if int(m[2]) else None
     digits = re.sub(r"\{,\}|[\s,_%\\]", "", token)
     try:
-        return float(digits), pct
+        return float(digits)
     except ValueError:
-        return None, pct
+        return None
 
 
 def close(a: float, b: float) -> bool:
@@ -357,7 +367,7 @@ def extract(stem: str, cell) -> list[Occurrence]:
             in_math[i] = True
     for m in NUM_RE.finditer(text):
         token = m[0].rstrip()
-        value, _ = value_of(token)
+        value = value_of(token)
         if value is not None:
             found.append((m.start(), m.start() + len(token), token, value, False, ""))
     for m in WORD_RE.finditer(text):
@@ -471,12 +481,18 @@ def facts(nb: Notebook) -> dict[float, list[tuple[str, str]]]:
             line = lines[i - 1]
             code = re.sub(r"#.*", "", line)
             for m in CODE_NUMBER_RE.finditer(code):
-                value, _ = value_of(m[0])
+                value = value_of(m[0])
                 if value is not None:
                     hits = table.setdefault(value, [])
                     if (cell["id"], line.strip()) not in hits:
                         hits.append((cell["id"], line.strip()))
     return table
+
+
+def candidates(occ: Occurrence, value: float | None = None) -> list[float]:
+    """The values a check may state for ``occ``: its own, and for a percentage the fraction."""
+    value = occ.value if value is None else value
+    return [value] + ([value / 100] if "%" in occ.number else [])
 
 
 def auto_match(occ: Occurrence, table) -> list[tuple[str, str]]:
@@ -486,7 +502,7 @@ def auto_match(occ: Occurrence, table) -> list[tuple[str, str]]:
     value = abs(occ.value)
     if any(close(value, w) for w in WEAK) or (value == int(value) and value <= 10):
         return []
-    wanted = [value] + ([value / 100] if "%" in occ.number else [])
+    wanted = candidates(occ, value)
     hits = []
     for v in wanted:
         for key, rows in table.items():
@@ -545,8 +561,8 @@ def check_target(
         if kind == "result" and not hidden_check(cell):
             return f"cell {target[5:]} is not a hidden (remove-cell) cell with assert or glue("
         if kind == "setting" and occ is not None and not occ.word and occ.value is not None:
-            wanted = [occ.value] + ([occ.value / 100] if "%" in occ.number else [])
-            values = [value_of(m[0])[0] for m in CODE_NUMBER_RE.finditer(source(cell))]
+            wanted = candidates(occ)
+            values = [value_of(m[0]) for m in CODE_NUMBER_RE.finditer(source(cell))]
             if not any(close(v, w) for v in values if v is not None for w in wanted):
                 return f"cell {target[5:]} does not contain the value {occ.number}"
         return ""
@@ -566,8 +582,8 @@ def check_target(
 
 
 def load_registry(path: Path) -> list[dict]:
-    if not path.is_file():
-        return []
+    if not path.is_file():  # a mistyped --registry must not pass for "nothing registered"
+        raise SystemExit(f"number_audit: no registry file {path}")
     with path.open("rb") as f:
         return tomllib.load(f).get("number", [])
 

@@ -103,6 +103,41 @@ def test_the_targets_pass_when_met_and_name_each_miss():
     assert len(run.check(failing, "quick")) < len(missed)
 
 
+def test_digit_runs_measured_by_two_classifiers_are_a_missed_target():
+    # Frechet distances from two classifiers lie in two feature spaces: no table may mix them
+    run = load("run")
+    results = copy.deepcopy(PASSING)
+    for r in results["mnist5k"] + results["tf_tutorial"]:
+        r["final"]["classifier"] = "aaaa"
+    assert run.digit_classifiers(results) == {"aaaa": ["mnist5k", "tf_tutorial"]}
+    assert run.check(results, "full") == []
+    results["tf_tutorial"][0]["final"]["classifier"] = "bbbb"
+    older = {"rows": [{"variant": "repaired", "seed": 0, "real_frechet_distance": 1.3222}]}
+    results["article_variants"] = older  # recorded before fingerprints: named by its real FD
+    assert run.check(results, "full") == [
+        "digit runs measured by different classifiers (aaaa: mnist5k; bbbb: tf_tutorial; "
+        "real FD 1.3222: article_variants): rerun the older parts on this machine"
+    ]
+    # an older run with the real FD a fingerprinted run measured: the same classifier
+    results["tf_tutorial"][0]["final"]["real_frechet_distance"] = 1.32221
+    assert run.digit_classifiers(results)["bbbb"] == ["article_variants", "tf_tutorial"]
+
+
+def test_the_classifier_fingerprint_names_its_weights():
+    import numpy as np
+
+    from ganbook_lib import metrics
+
+    model, features = metrics._classifier_net((8, 8, 1), 10)
+    a = metrics.DigitClassifier(model, features, 0.9)
+    assert a.fingerprint == metrics.DigitClassifier(model, features, 0.9).fingerprint
+    weights = model.get_weights()
+    model.set_weights([weights[0] + 1e-3, *weights[1:]])
+    assert metrics.DigitClassifier(model, features, 0.9).fingerprint != a.fingerprint
+    assert len(a.fingerprint) == 12 and int(a.fingerprint, 16) >= 0
+    assert np.isfinite(weights[0]).all()
+
+
 def test_chapter_5_alone_has_six_minutes():
     run = load("run")
     results = copy.deepcopy(PASSING)

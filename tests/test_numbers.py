@@ -158,7 +158,8 @@ def test_an_unregistered_result_is_unchecked_and_a_registered_one_needs_a_real_c
     report = write_chapter(tmp_path, "")
     accuracy = next(o for o in report.occurrences if o.number == "0.93")
     assert accuracy.cls == "unchecked" and accuracy.detail == "no registry entry"
-    assert accuracy in report.unchecked and audit.main(["--book", str(tmp_path / "book")]) == 1
+    args = ["--book", str(tmp_path / "book"), "--registry", str(tmp_path / "registry.toml")]
+    assert accuracy in report.unchecked and audit.main(args) == 1
 
     checked = entry("0.93", "accuracy reached 0.93", "result", "cell:check")
     assert classes(write_chapter(tmp_path, checked))[("prose", "0.93")] == "result"
@@ -192,7 +193,21 @@ def test_stale_ambiguous_duplicate_and_malformed_entries_are_reported(tmp_path):
     report = write_chapter(tmp_path, registry)
     kinds = [p.split(": ")[1] for p in report.problems]
     assert kinds == ["stale", "stale", "stale", "duplicate of registry entry 4", "malformed"]
-    assert audit.main(["--book", str(tmp_path / "book"), "--registry", str(tmp_path / "x")]) == 1
+    args = ["--book", str(tmp_path / "book"), "--registry", str(tmp_path / "registry.toml")]
+    assert audit.main(args) == 1
+    with pytest.raises(SystemExit, match="no registry file"):  # a mistyped path is an error
+        audit.main(["--book", str(tmp_path / "book"), "--registry", str(tmp_path / "x")])
+
+
+def test_only_a_real_assert_or_glue_makes_a_hidden_cell_a_check():
+    def cell(text, tags=("remove-cell",)):
+        return {"cell_type": "code", "metadata": {"tags": list(tags)}, "source": text}
+
+    assert audit.hidden_check(cell("assert x > 1"))
+    assert audit.hidden_check(cell("glue('key', x, display=False)"))
+    assert not audit.hidden_check(cell("x = 1  # we assert nothing here"))
+    assert not audit.hidden_check(cell("print('glue(')"))
+    assert not audit.hidden_check(cell("assert x > 1", tags=()))  # shown: not hidden
 
 
 def test_the_template_registers_every_number_unambiguously(tmp_path, capsys):

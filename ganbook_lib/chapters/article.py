@@ -14,6 +14,7 @@ the losses computed from probabilities instead of logits (:func:`bce_on_probabil
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -163,6 +164,14 @@ def trace_calls(model, inputs, training: bool = False) -> CallTrace:
 
 
 # ----------------------------------------------------------------------------- in real training
+#: Keras clips probabilities into [EPSILON, 1 - EPSILON] before a cross-entropy; the clip
+#: engages beyond this |logit|, log((1 - 1e-7) / 1e-7) = 16.12
+PROBABILITY_EPSILON = 1e-7
+CLIP_LOGIT = math.log((1 - PROBABILITY_EPSILON) / PROBABILITY_EPSILON)
+#: real and generated images probed by LargestLogit in chapter 5 and its benchmark
+PROBE_SIZE = 256
+
+
 def generator_with_bn_before_tanh(latent_dim: int = 64, width: int = 32) -> keras.Model:
     """The repaired 28x28 generator (``models.dcgan_generator(28, 1, latent_dim, width)``) with
     the article's habit put back: BatchNorm between the last convolution and ``tanh``."""
@@ -170,8 +179,9 @@ def generator_with_bn_before_tanh(latent_dim: int = 64, width: int = 32) -> kera
 
     from .. import models
 
+    start, steps = models._upsamplings(28)  # 7x7, two doublings: as dcgan_generator does
     z = keras.Input((latent_dim,), name="z")
-    h = models.dcgan_upsampling(z, 7, 2, top=width * 4)
+    h = models.dcgan_upsampling(z, start, steps, top=width * 2**steps)
     h = layers.Conv2D(1, 3, padding="same")(h)
     h = layers.BatchNormalization()(h)  # the article's output block: BatchNorm, then tanh
     return keras.Model(z, layers.Activation("tanh")(h), name="generator_with_bn_before_tanh")
@@ -182,7 +192,7 @@ def _bce_on_probabilities(target, logits):
     # of the probability, clipped into [1e-7, 1 - 1e-7] as Keras does. Written out, because
     # Keras's own binary_crossentropy quietly uses the logit when the probability comes straight
     # from a sigmoid (a Sigmoid op in a tf.function), which is what `fit()` runs.
-    p = tf.clip_by_value(tf.sigmoid(logits), 1e-7, 1.0 - 1e-7)
+    p = tf.clip_by_value(tf.sigmoid(logits), PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
     return -tf.reduce_mean(target * tf.math.log(p) + (1.0 - target) * tf.math.log(1.0 - p))
 
 
@@ -210,6 +220,11 @@ def repaired_dcgan(num_classes=None, generator=None, loss="nonsaturating", seed:
 
     if generator is None:
         generator = models.dcgan_generator(28, 1, latent_dim=64, width=32, num_classes=num_classes)
+    elif (len(generator.inputs) == 2) != (num_classes is not None):
+        raise GanbookError(
+            f"the generator takes {len(generator.inputs)} input(s) but num_classes={num_classes}: "
+            "a conditional generator takes [z, label], an unconditional one z alone"
+        )
     discriminator = models.dcgan_discriminator(28, 1, width=32, num_classes=num_classes)
     gan = GAN(generator, discriminator, num_classes=num_classes, seed=seed)
     gan.compile(
@@ -225,7 +240,8 @@ def repaired_dcgan(num_classes=None, generator=None, loss="nonsaturating", seed:
 class LargestLogit(keras.callbacks.Callback):
     """Records, after every epoch, the largest ``|logit|`` the GAN's discriminator gives to the
     real images ``x_real`` and to the generator's images of the latent vectors ``z``, in
-    ``self.values``: how close the run comes to a clip such as Keras's 1e-7 (|logit| 16.1)."""
+    ``self.values``: how close the run comes to a clip such as Keras's (:data:`CLIP_LOGIT`).
+    For unconditional GANs (a conditional discriminator would need labels for its verdict)."""
 
     def __init__(self, x_real, z):
         super().__init__()
@@ -234,6 +250,8 @@ class LargestLogit(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         gan = self.model
+        if gan.num_classes is not None:
+            raise GanbookError("LargestLogit probes unconditional GANs only; this one has labels")
         x_fake = gan.generator(self.z, training=False)
         logits = tf.concat([gan.discriminator(self.x_real), gan.discriminator(x_fake)], 0)
         self.values.append(float(tf.reduce_max(tf.abs(logits))))
@@ -254,7 +272,7 @@ def article_variant(name: str) -> dict:
     return {}
 
 
-def compare_article_variants(seeds, steps: int = 500, dataset: str = "mnist5k") -> list[dict]:
+def compare_article_variants(seeds, steps: int, dataset: str = "mnist5k") -> list[dict]:
     """Train the repaired DCGAN and each article variant for ``steps`` steps on every seed and
     measure each (the generator itself, not its average): the benchmark behind chapter 5's
     claims about the two habits. One row per (variant, seed)."""
@@ -271,8 +289,8 @@ def compare_article_variants(seeds, steps: int = 500, dataset: str = "mnist5k") 
         for name in ARTICLE_VARIANTS:
             set_seed(seed)
             gan = repaired_dcgan(seed=seed, **article_variant(name))
-            z = np.random.default_rng(seed).standard_normal((256, 64))
-            watch = LargestLogit(x_train[:256], z)
+            z = np.random.default_rng(seed).standard_normal((PROBE_SIZE, gan.latent_dim))
+            watch = LargestLogit(x_train[:PROBE_SIZE], z)
             history = gan.fit(
                 data.make_dataset(x_train, batch_size=32, seed=seed),
                 steps_per_epoch=steps // 10,
@@ -290,6 +308,7 @@ def compare_article_variants(seeds, steps: int = 500, dataset: str = "mnist5k") 
                     "classifier_score": m["classifier_score"],
                     "classes_present": m["classes_present"],
                     "real_frechet_distance": m["real_frechet_distance"],
+                    "classifier": m["classifier"],
                     "d_fake_last": float(history.history["D_fake"][-1]),
                     "largest_logit": max(watch.values),
                 }

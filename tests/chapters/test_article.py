@@ -84,7 +84,7 @@ def test_the_generator_with_bn_before_tanh_is_the_repaired_one_plus_one_batchnor
     repaired, article_habit = models.dcgan_generator(28, 1, 64, 32), generator_with_bn_before_tanh()
     extra = kinds(article_habit)
     assert extra[-3:] == ["Conv2D", "BatchNormalization", "Activation"]
-    assert extra[:-2] == kinds(repaired)[:-1] + ["Conv2D"]
+    assert extra[:-2] == kinds(repaired)  # the same layers, the last Conv2D without its tanh
     assert article_habit.output_shape == repaired.output_shape == (None, 28, 28, 1)
 
 
@@ -172,3 +172,25 @@ def test_repaired_dcgan_has_the_settings_chapter_5_states():
     assert gan.ema_decay == 0.999 and gan.loss_family.name == "nonsaturating"
     assert gan.latent_dim == 64 and gan.num_classes is None
     assert repaired_dcgan(num_classes=10).num_classes == 10
+
+
+def test_repaired_dcgan_and_largest_logit_refuse_a_conditional_mismatch():
+    from ganbook_lib import models
+    from ganbook_lib.chapters.article import LargestLogit, repaired_dcgan
+
+    plain = models.dcgan_generator(28, 1, 64, 32)
+    with pytest.raises(GanbookError, match="takes 1 input.* but num_classes=10"):
+        repaired_dcgan(num_classes=10, generator=plain)
+    gan = repaired_dcgan(num_classes=10)
+    watch = LargestLogit(np.zeros((2, 28, 28, 1), "float32"), np.zeros((2, 64)))
+    watch.set_model(gan)
+    with pytest.raises(GanbookError, match="unconditional GANs only"):
+        watch.on_epoch_end(0)
+
+
+def test_the_clip_logit_is_where_keras_clips_probabilities():
+    from ganbook_lib.chapters import article
+
+    p = 1 / (1 + np.exp(-article.CLIP_LOGIT))  # sigmoid of the clip logit
+    assert p == pytest.approx(1 - article.PROBABILITY_EPSILON, abs=1e-12)
+    assert round(article.CLIP_LOGIT, 1) == 16.1  # the number chapter 5 states
