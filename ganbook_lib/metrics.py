@@ -5,6 +5,9 @@
   FID- and Inception-Score-style measures computed with a small digit classifier
   (:func:`digit_classifier`) trained on the real training split and cached on disk.
 - :func:`nearest_neighbour_ratio`: a memorisation check against the training images.
+- :func:`precision_recall_density_coverage`, :func:`kernel_distance`: quality apart from
+  diversity (k-NN precision/recall and density/coverage) and the kernel (KID-style) distance,
+  in any feature space; :func:`evaluate` gives them in the digit classifier's.
 - :func:`label_confusion`: how often a class-conditional generator draws the class it was asked
   for, as read by a classifier.
 - :func:`evaluate`: the measures that fit a named dataset, as ``ganbook evaluate`` prints them.
@@ -116,6 +119,92 @@ def feature_statistics(features) -> tuple[np.ndarray, np.ndarray]:
     """Mean and covariance of a (n, d) feature matrix."""
     features = _finite_2d("features", features)
     return features.mean(0), np.cov(features, rowvar=False)
+
+
+# ------------------------------------------------------------------ quality apart from diversity
+def _k_nearest_radii(features: np.ndarray, k: int) -> np.ndarray:
+    """Distance from each row to its k-th nearest *other* row: the radius of its k-NN ball."""
+    from sklearn.neighbors import NearestNeighbors
+
+    if len(features) <= k:
+        raise GanbookError(f"need more than k={k} samples on each side, got {len(features)}")
+    distances, _ = NearestNeighbors(n_neighbors=k + 1).fit(features).kneighbors(features)
+    return distances[:, k]  # column 0 is the row itself, at distance 0
+
+
+def precision_recall_density_coverage(real_features, fake_features, k: int = 5) -> dict:
+    """Quality and diversity measured apart, on k-nearest-neighbour balls in a feature space.
+
+    Each real sample ``x_i`` gets the ball ``B(x_i, r_i)`` reaching its k-th nearest real
+    neighbour; each fake sample ``y_j`` likewise among the fakes. With ``N`` real and ``M``
+    fake samples (Kynkaanniemi et al., 2019; Naeem et al., 2020):
+
+    - precision: the share of fakes inside at least one real ball (are samples realistic?);
+    - recall: the share of reals inside at least one fake ball (is the data's variety covered?);
+    - density: ``1/(k M) sum_j #{i: y_j in B(x_i, r_i)}``, how many real balls hold a fake on
+      average, over k (about 1 when the two sets match; above 1 when fakes crowd dense regions);
+    - coverage: the share of real balls that hold at least one fake (diversity measured with
+      real balls only, which outlying fakes cannot inflate).
+
+    "Inside" is a strict ``<``. A collapsed generator scores high precision (and density) with
+    low recall and coverage. The same definitions as the ``prdc`` package (``tests/`` checks
+    them against it).
+    """
+    from scipy.spatial.distance import cdist
+
+    k = positive_int("k", k)
+    real = _finite_2d("real_features", real_features)
+    fake = _finite_2d("fake_features", fake_features)
+    if real.shape[1] != fake.shape[1]:
+        raise GanbookError(f"real features have dimension {real.shape[1]}, fake {fake.shape[1]}")
+    real_radii, fake_radii = _k_nearest_radii(real, k), _k_nearest_radii(fake, k)
+    distance = cdist(real, fake)  # [i, j]: real i to fake j
+    in_real_ball = distance < real_radii[:, None]
+    return {
+        "precision": float(in_real_ball.any(axis=0).mean()),
+        "recall": float((distance < fake_radii[None, :]).any(axis=1).mean()),
+        "density": float(in_real_ball.sum(axis=0).mean() / k),
+        "coverage": float(in_real_ball.any(axis=1).mean()),
+    }
+
+
+def kernel_distance(
+    real_features, fake_features, subsets: int = 100, subset_size: int = 1000, seed: int = 0
+) -> tuple[float, float]:
+    """Kernel distance between two feature sets, the KID of Binkowski et al. (2018) when the
+    features are Inception's: the unbiased estimate of the squared maximum mean discrepancy
+    under the cubic polynomial kernel ``k(a, b) = (a.b / d + 1)^3``, ``d`` the feature size,
+
+    ``MMD^2 = mean_{i!=i'} k(x_i, x_i') + mean_{j!=j'} k(y_j, y_j') - 2 mean_{i,j} k(x_i, y_j)``
+
+    averaged over ``subsets`` random subsets of ``subset_size`` samples from each side (fewer
+    if a side has fewer); the defaults are torchmetrics'. Returns (mean, standard deviation over
+    the subsets). Unbiased: for two samples of one distribution it is 0 on average, so small
+    negative values occur. Unlike the Frechet distance it assumes no Gaussian shape, and its
+    expectation does not depend on the number of samples.
+    """
+    from sklearn.metrics.pairwise import polynomial_kernel
+
+    real = _finite_2d("real_features", real_features)
+    fake = _finite_2d("fake_features", fake_features)
+    if real.shape[1] != fake.shape[1]:
+        raise GanbookError(f"real features have dimension {real.shape[1]}, fake {fake.shape[1]}")
+    m = min(positive_int("subset_size", subset_size), len(real), len(fake))
+    if m < 2:
+        raise GanbookError(f"need at least 2 samples on each side, got {len(real)}, {len(fake)}")
+    gamma = 1.0 / real.shape[1]
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(positive_int("subsets", subsets)):
+        x = real[rng.choice(len(real), m, replace=False)]
+        y = fake[rng.choice(len(fake), m, replace=False)]
+        k_xx, k_yy, k_xy = (
+            polynomial_kernel(a, b, degree=3, gamma=gamma, coef0=1)
+            for a, b in ((x, x), (y, y), (x, y))
+        )
+        within = (k_xx.sum() - np.trace(k_xx) + k_yy.sum() - np.trace(k_yy)) / (m * (m - 1))
+        values.append(within - 2 * k_xy.mean())
+    return float(np.mean(values)), float(np.std(values))
 
 
 # ----------------------------------------------------------------------------- classifier
@@ -280,13 +369,27 @@ def _real_digits(name: str):
     classifier = digit_classifier(name)
     x_train, _ = load_images(name, "train")
     x_test = load_images(name, "test")[0][: EVAL_SAMPLES["image"]]
+    train_features = classifier.features(x_train)
     real = {
         "classifier": classifier.fingerprint,
         "classifier_accuracy_on_test": classifier.test_accuracy,
         "real_frechet_distance": classifier_frechet_distance(x_test, x_train, classifier),
         "real_classifier_score": classifier_score(x_test, classifier),
+        **_apart(train_features, classifier.features(x_test), prefix="real_"),
     }
-    return classifier, x_train, x_test, real
+    return classifier, x_train, x_test, real, train_features
+
+
+def _apart(train_features, features, prefix="") -> dict:
+    """Precision, recall, density, coverage and the kernel distance of ``features`` against the
+    training digits' features (k = 5, as Naeem et al. recommend). The first four compare equal
+    numbers of real and generated samples (a fixed random subset of the training digits): ball
+    radii shrink as a set grows, so unequal sizes bias them."""
+    kid, _ = kernel_distance(train_features, features)
+    n = min(len(train_features), len(features))
+    real = train_features[np.random.default_rng(EVAL_SEED).choice(len(train_features), n, False)]
+    measures = {**precision_recall_density_coverage(real, features[:n]), "kernel": kid}
+    return {prefix + name: value for name, value in measures.items()}
 
 
 def evaluate(
@@ -296,7 +399,9 @@ def evaluate(
     (:data:`ganbook_lib.data.DATASETS`): mode coverage on the ring and the grid, the 1-D
     Wasserstein distance on the 1-D mixtures, and for digit datasets the classifier's Frechet
     distance and score beside the real test digits' own, the classes present, the
-    nearest-neighbour ratio and, for a ``conditional`` GAN, its label accuracy. A
+    nearest-neighbour ratio, precision, recall, density, coverage and the kernel distance
+    against the training digits in the classifier's feature space (each beside the real test
+    digits' own, ``real_...``) and, for a ``conditional`` GAN, its label accuracy. A
     self-conditioned GAN samples clusters in proportion to ``cluster_sizes``. A user's own
     images (no name) get ``{}``. What ``ganbook evaluate`` prints and the benchmarks record.
     ``averaged=False`` measures the generator itself rather than its weight average.
@@ -321,19 +426,25 @@ def evaluate(
             "data_mean": float(real.mean()),
             "data_std": float(real.std()),
         }
-    classifier, x_train, x_test, real = _real_digits(dataset)
+    classifier, x_train, x_test, real, train_features = _real_digits(dataset)
+    features = classifier.features(samples)
     probs = classifier.probabilities(samples)
     histogram = np.bincount(probs.argmax(1), minlength=probs.shape[1])
     result = {
         "classifier": real["classifier"],
         "classifier_accuracy_on_test": real["classifier_accuracy_on_test"],
-        "frechet_distance": classifier_frechet_distance(samples, x_train, classifier),
+        "frechet_distance": frechet_distance(
+            *feature_statistics(features), *feature_statistics(train_features)
+        ),
         "classifier_score": classifier_score(samples, classifier),
         "real_frechet_distance": real["real_frechet_distance"],
         "real_classifier_score": real["real_classifier_score"],
         "classes_present": int((histogram > 0).sum()),
         "class_histogram": histogram.tolist(),
         "nearest_neighbour_ratio": nearest_neighbour_ratio(samples[:500], x_train, x_test[:500]),
+        # against the held-out digits' own numbers, at their sample size (``real_...``)
+        **_apart(train_features, features[: len(x_test)]),
+        **{key: value for key, value in real.items() if key.startswith("real_")},
     }
     if conditional:
         result["label_accuracy"] = float((probs.argmax(1) == np.arange(n) % gan.num_classes).mean())

@@ -143,6 +143,11 @@ def test_evaluate_measures_the_real_digits_once_per_process(monkeypatch):
     assert built == ["digits"]  # the classifier and the real digits' numbers, once
     assert first == second  # a fixed z: the same numbers
     assert first["real_frechet_distance"] < first["frechet_distance"]  # untrained: far off
+    # quality apart from diversity, beside the held-out digits' own numbers
+    for key in ("precision", "recall", "density", "coverage"):
+        assert 0 <= first[key] <= (1 if key != "density" else 5), (key, first[key])
+    assert first["real_recall"] > 0.5 > first["recall"] and first["real_coverage"] > 0.5
+    assert abs(first["real_kernel"]) < first["kernel"]
     assert metrics.evaluate(gan, "/some/folder/of/images") == {}
 
 
@@ -178,3 +183,58 @@ def test_evaluate_measures_the_weight_average_or_the_generator_itself():
         means[averaged] = metrics.evaluate(gan, "gaussian_1d", averaged=averaged)["mean"]
         assert np.isclose(means[averaged], network(z).numpy().mean(), rtol=1e-4, atol=1e-6)
     assert not np.isclose(means[True], means[False])  # so the test tells which one was measured
+
+
+def test_precision_recall_density_coverage_agree_with_the_prdc_package():
+    import prdc
+
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(300, 8))
+    for fake in (rng.normal(0.5, 1.0, (200, 8)), rng.normal(0.0, 0.3, (250, 8))):
+        for k in (3, 5):
+            ours = metrics.precision_recall_density_coverage(real, fake, k=k)
+            theirs = prdc.compute_prdc(real, fake, nearest_k=k)
+            for name in ("precision", "recall", "density", "coverage"):
+                assert ours[name] == pytest.approx(float(theirs[name]), abs=1e-12), (name, k)
+
+
+def test_a_collapsed_generator_has_high_precision_and_low_recall():
+    # fakes crowded onto 5 of the data's points: realistic, not diverse
+    rng = np.random.default_rng(1)
+    real = rng.normal(size=(500, 4))
+    collapsed = real[rng.integers(0, 5, 500)] + 0.01 * rng.normal(size=(500, 4))
+    m = metrics.precision_recall_density_coverage(real, collapsed)
+    assert m["precision"] > 0.95 and m["recall"] < 0.1 and m["coverage"] < 0.1, m
+    # a second sample of the data itself: both sides high, density near 1
+    same = metrics.precision_recall_density_coverage(real, rng.normal(size=(500, 4)))
+    assert min(same["precision"], same["recall"], same["coverage"]) > 0.8, same
+    assert 0.8 < same["density"] < 1.2, same
+
+
+def test_kernel_distance_is_the_unbiased_mmd_of_the_cubic_kernel():
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(6, 3)), rng.normal(1.0, 1.0, (6, 3))
+
+    def k(a, b):
+        return (a @ b / 3 + 1) ** 3
+
+    n = 6
+    xx = sum(k(x[i], x[j]) for i in range(n) for j in range(n) if i != j) / (n * (n - 1))
+    yy = sum(k(y[i], y[j]) for i in range(n) for j in range(n) if i != j) / (n * (n - 1))
+    xy = sum(k(x[i], y[j]) for i in range(n) for j in range(n)) / n**2
+    # one subset of all six samples on each side: the subset is the whole set, in some order
+    mean, std = metrics.kernel_distance(x, y, subsets=1, subset_size=6)
+    assert mean == pytest.approx(xx + yy - 2 * xy, rel=1e-10) and std == 0.0
+    # unbiased: two samples of one distribution average 0 (either sign), a shift does not
+    same = [metrics.kernel_distance(*rng.normal(size=(2, 400, 3)), subsets=10)[0] for _ in range(5)]
+    shifted = metrics.kernel_distance(rng.normal(size=(400, 3)), rng.normal(0.5, 1, (400, 3)))[0]
+    assert abs(np.mean(same)) < 0.02 and shifted > 0.1, (same, shifted)
+
+
+def test_the_apart_measures_refuse_bad_input():
+    with pytest.raises(GanbookError, match="real features have dimension 3, fake 2"):
+        metrics.precision_recall_density_coverage(np.ones((10, 3)), np.ones((10, 2)))
+    with pytest.raises(GanbookError, match="need more than k=5 samples on each side, got 4"):
+        metrics.precision_recall_density_coverage(np.zeros((10, 2)), np.zeros((4, 2)))
+    with pytest.raises(GanbookError, match="fake_features contains NaN"):
+        metrics.kernel_distance(np.zeros((10, 2)), np.full((10, 2), np.nan))
