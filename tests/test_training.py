@@ -272,8 +272,9 @@ FORMULAS = {
 }
 
 
-def _linear_gan(**compile_kw):
-    """A GAN whose step can be followed by hand: G(z) = B_FAKE for every z, D linear."""
+def _linear_gan(batches=None, **compile_kw):
+    """A GAN whose step can be followed by hand: G(z) = B_FAKE for every z, D linear; one
+    step of fit() on ``batches`` (default: X_REAL in one batch of 4)."""
     z = keras.Input((2,))
     fake = keras.layers.Dense(
         2, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(B_FAKE)
@@ -286,7 +287,8 @@ def _linear_gan(**compile_kw):
     )(x)
     gan = training.GAN(keras.Model(z, fake), keras.Model(x, logit), seed=0)
     gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), **compile_kw)
-    batches = tf.data.Dataset.from_tensor_slices(X_REAL).batch(4).repeat()
+    if batches is None:
+        batches = tf.data.Dataset.from_tensor_slices(X_REAL).batch(4).repeat()
     logs = gan.fit(batches, steps_per_epoch=1, verbose=0).history
     return gan, logs["d_loss"][0], logs["g_loss"][0]
 
@@ -333,21 +335,9 @@ def test_r1_is_taken_on_the_real_batch_and_r2_on_the_generated_one():
 def test_with_k_steps_the_relativistic_generator_step_pairs_the_last_real_minibatch():
     # d_steps=2: the discriminator sees rows 0-3, then rows 4-7; the generator's step then
     # compares its samples with rows 4-7 under the twice-updated D
-    z = keras.Input((2,))
-    fake = keras.layers.Dense(
-        2, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(B_FAKE)
-    )(z)
-    x = keras.Input((2,))
-    logit = keras.layers.Dense(
-        1,
-        kernel_initializer=keras.initializers.Constant(W0[:, None]),
-        bias_initializer=keras.initializers.Constant(C0),
-    )(x)
-    gan = training.GAN(keras.Model(z, fake), keras.Model(x, logit), seed=0)
-    gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), loss="rpgan", d_steps=2)
     rows = np.concatenate([X_REAL, X_REAL[::-1] * 2.0 + 1.0])  # 8 distinct rows
     batches = tf.data.Dataset.from_tensor_slices(rows).batch(4, True).batch(2, True).repeat()
-    g_loss = gan.fit(batches, steps_per_epoch=1, verbose=0).history["g_loss"][0]
+    gan, _, g_loss = _linear_gan(batches, loss="rpgan", d_steps=2)
     w2, c2 = (v.numpy() for v in gan.discriminator.weights)
     d = lambda a: a @ w2[:, 0] + c2[0]  # noqa: E731
     assert g_loss == pytest.approx(_softplus(d(rows[4:]) - d(B_FAKE)).mean(), 1e-5)
