@@ -323,10 +323,11 @@ def _fair_comparison_section(results, real) -> list[str]:
             f"{_fd_ratio(r['curve'][-1], base):.1f} | {reached} | "
             f"{'yes' if still_improving(r, real) else 'no'} |"
         )
+    note = _classifier_note(results)
     lines += [
         "",
         "Each FD is divided by the real digits' FD measured with the same classifier as the "
-        "run; " + _classifier_note(results)[0].lower() + _classifier_note(results)[1:] + " The "
+        "run; " + note[0].lower() + note[1:] + " The "
         "last column asks whether the run was still getting better at "
         "its end: whether the best FD of its last third of steps was more than 10 % below the "
         "best before.",

@@ -132,6 +132,15 @@ def _k_nearest_radii(features: np.ndarray, k: int) -> np.ndarray:
     return distances[:, k]  # column 0 is the row itself, at distance 0
 
 
+def _feature_pair(real_features, fake_features) -> tuple[np.ndarray, np.ndarray]:
+    """Both feature sets as finite (n, d) float arrays of the same width d."""
+    real = _finite_2d("real_features", real_features)
+    fake = _finite_2d("fake_features", fake_features)
+    if real.shape[1] != fake.shape[1]:
+        raise GanbookError(f"real features have dimension {real.shape[1]}, fake {fake.shape[1]}")
+    return real, fake
+
+
 def precision_recall_density_coverage(real_features, fake_features, k: int = 5) -> dict:
     """Quality and diversity measured apart, on k-nearest-neighbour balls in a feature space.
 
@@ -153,10 +162,7 @@ def precision_recall_density_coverage(real_features, fake_features, k: int = 5) 
     from scipy.spatial.distance import cdist
 
     k = positive_int("k", k)
-    real = _finite_2d("real_features", real_features)
-    fake = _finite_2d("fake_features", fake_features)
-    if real.shape[1] != fake.shape[1]:
-        raise GanbookError(f"real features have dimension {real.shape[1]}, fake {fake.shape[1]}")
+    real, fake = _feature_pair(real_features, fake_features)
     real_radii, fake_radii = _k_nearest_radii(real, k), _k_nearest_radii(fake, k)
     distance = cdist(real, fake)  # [i, j]: real i to fake j
     in_real_ball = distance < real_radii[:, None]
@@ -185,10 +191,7 @@ def kernel_distance(
     """
     from sklearn.metrics.pairwise import polynomial_kernel
 
-    real = _finite_2d("real_features", real_features)
-    fake = _finite_2d("fake_features", fake_features)
-    if real.shape[1] != fake.shape[1]:
-        raise GanbookError(f"real features have dimension {real.shape[1]}, fake {fake.shape[1]}")
+    real, fake = _feature_pair(real_features, fake_features)
     m = min(positive_int("subset_size", subset_size), len(real), len(fake))
     if m < 2:
         raise GanbookError(f"need at least 2 samples on each side, got {len(real)}, {len(fake)}")
