@@ -1,10 +1,11 @@
 """The ``ganbook`` command (also ``python -m ganbook_lib``).
 
     ganbook train --data NAME|PATH [--conditional] [--loss NAME] [--seconds S | --steps N]
-                  [--seed K] --out DIR
+                  [--seed K] [--devices N] --out DIR
     ganbook sample --run DIR -n N --out FILE.npz [--label C]
     ganbook evaluate --run DIR
     ganbook bench throughput [--batch 256] [--steps N]
+    ganbook bench devices [--devices 2]
 
 Bad arguments exit with status 2 and one line that says what is accepted.
 """
@@ -12,6 +13,7 @@ Bad arguments exit with status 2 and one line that says what is accepted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -70,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     length.add_argument("--steps", type=_positive(int), help="number of generator steps")
     train.add_argument("--seed", type=_non_negative_int, default=0, help="the run's one seed")
     train.add_argument("--out", required=True, help="run directory (resumed if it holds a run)")
+    train.add_argument(
+        "--devices",
+        type=_positive(int),
+        help="train on N devices with tf.distribute.MirroredStrategy: the first N GPUs, or N "
+        "logical devices of the CPU on a machine without GPUs (same numbers, not faster)",
+    )
     train.add_argument("--quiet", action="store_true", help="no progress bar")
 
     sample = sub.add_parser("sample", help="write generated samples to an .npz file")
@@ -92,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     throughput.add_argument("--batch", type=_positive(int), default=256)
     throughput.add_argument("--steps", type=_positive(int), default=20)
     throughput.add_argument("--seed", type=_non_negative_int, default=0)
+    several = bench_sub.add_parser(
+        "devices",
+        help="one step on N devices (MirroredStrategy) against one step on one device: the "
+        "weight difference, and seconds per step, as JSON",
+    )
+    several.add_argument("--devices", type=_positive(int), default=2)
     return parser
 
 
@@ -116,6 +130,7 @@ def _run(args) -> None:
             args.steps,
             args.seed,
             verbose=verbose,
+            devices=args.devices,
         )
         if run.stopped:
             print(f"ganbook: warning: {run.stopped}", file=sys.stderr)
@@ -139,23 +154,30 @@ def _run(args) -> None:
         print(f"wrote {args.out}: samples {samples.shape} {samples.dtype}")
     elif args.command == "evaluate":
         print_json(runs.evaluate_run(args.run))
+    elif args.command == "bench" and args.bench == "devices":
+        from . import devices
+
+        if args.devices < 2:
+            raise GanbookError(f"--devices must be 2 or more to compare, got {args.devices}")
+        report = devices.equal_step_report(args.devices)
+        seconds = devices.step_seconds(args.devices)
+        report["seconds_per_step"] = {str(n): round(s, 4) for n, s in seconds.items()}
+        print_json(report)
     elif args.command == "bench":
         from .references.tf_tutorial import throughput
 
         print_json(throughput(args.batch, args.steps, seed=args.seed))
 
 
-def _import_tensorflow_quietly() -> None:
-    """Import TensorFlow and start its runtime with stderr muted: its C++ start-up messages
-    (oneDNN, CUDA probing) would otherwise bury the command's own one-line errors."""
+@contextlib.contextmanager
+def _stderr_muted():
+    """Mute file descriptor 2: TensorFlow's C++ start-up messages (oneDNN, CUDA probing) would
+    otherwise bury the command's own one-line errors."""
     saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
     sys.stderr.flush()
     os.dup2(devnull, 2)
     try:
-        import tensorflow as tf
-
-        tf.config.list_physical_devices()
-        tf.constant(0.0) + 1.0
+        yield
     finally:
         sys.stderr.flush()
         os.dup2(saved, 2)
@@ -163,12 +185,28 @@ def _import_tensorflow_quietly() -> None:
         os.close(devnull)
 
 
+def _start_tensorflow(cpu_devices: int = 1) -> None:
+    """Start TensorFlow's runtime. On a machine without GPUs, ``cpu_devices > 1`` first splits
+    the CPU into that many logical devices (``train --devices N``), which TensorFlow allows only
+    before its runtime starts."""
+    import tensorflow as tf
+
+    if cpu_devices > 1 and not tf.config.list_physical_devices("GPU"):
+        from .devices import split_cpu
+
+        split_cpu(cpu_devices)
+    tf.constant(0.0) + 1.0
+
+
 def main(argv=None) -> int:
     """Run the ``ganbook`` command with ``argv``; return the exit status (2 for bad input)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow is imported
-    _import_tensorflow_quietly()
+    with _stderr_muted():
+        import tensorflow  # noqa: F401
     args = build_parser().parse_args(argv)
     try:
+        with _stderr_muted():
+            _start_tensorflow(getattr(args, "devices", None) or 1)
         _run(args)
     except (GanbookError, DatasetUnavailableError) as exc:
         print(f"ganbook {args.command}: error: {exc}", file=sys.stderr)

@@ -53,14 +53,28 @@ def projection_discriminator(x, features, logit, num_classes: int | None, name: 
 def dcgan_upsampling(h, start: int, steps: int, top: int):
     """The DCGAN generator's body: project ``h`` to a ``start`` x ``start`` x ``top`` map, then
     ``steps`` stride-2 transposed convolutions, each halving the channels and doubling the
-    side; BatchNorm + ReLU after each."""
+    side; BatchNorm + ReLU after each.
+
+    Built inside the scope of a ``tf.distribute`` strategy with several replicas, the BatchNorm
+    layers are synchronised: each normalises with the statistics of the global batch, so a
+    batch split over N devices is normalised as one device would normalise it.
+    """
     h = layers.Dense(start * start * top, use_bias=False)(h)
-    h = layers.ReLU()(layers.BatchNormalization()(h))
+    h = layers.ReLU()(_batch_norm()(h))
     h = layers.Reshape((start, start, top))(h)
     for i in range(steps):
         h = layers.Conv2DTranspose(top // 2 ** (i + 1), 4, 2, "same", use_bias=False)(h)
-        h = layers.ReLU()(layers.BatchNormalization()(h))
+        h = layers.ReLU()(_batch_norm()(h))
     return h
+
+
+def _batch_norm():
+    import tensorflow as tf
+
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    # synchronized=True only where it changes something: on one device Keras would compute
+    # the variance by another formula (E[x^2] - E[x]^2), and the book's numbers would move
+    return layers.BatchNormalization(synchronized=replicas > 1)
 
 
 # ----------------------------------------------------------------------------- toy MLPs

@@ -43,6 +43,7 @@ class Recipe:
     cosine_decay: bool = False  # anneal the learning rates to 0 over the training budget
     d_lr: float | None = None  # the discriminator's learning rate, if not ``lr`` (TTUR)
     clusters: int = 0  # self-condition on this many k-means clusters of the data (0 = off)
+    augment: str | None = None  # images: "diffaugment" or "ada" (see GAN.compile)
 
 
 RECIPES = {
@@ -153,6 +154,7 @@ def build_gan(recipe: Recipe, info: dict, seed: int = 0, steps_per_execution: in
         r2_weight=recipe.r2_weight,
         ema_decay=recipe.ema_decay,
         update=recipe.update,
+        augment=recipe.augment,
         steps_per_execution=steps_per_execution,
     )
     return gan

@@ -22,7 +22,9 @@ import numpy as np
 from . import GanbookError, __version__, set_seed
 from .checks import positive_int, positive_number
 from .data import draw_clusters, make_dataset, prepare_training_data
+from .devices import strategy_for, usable_gpus
 from .files import remove_stale_temporaries, write_json, write_text
+from .profile import get_profile
 from .recipes import RECIPES, Recipe, build_gan, recipe_for
 from .training import CHECKPOINT_NAME
 
@@ -213,6 +215,7 @@ def train_run(
     verbose: int = 1,
     recipe: Recipe | None = None,
     callbacks: list | None = None,
+    devices: int | None = None,
 ) -> Run:
     """Train the recommended recipe for ``data`` and write a run directory ``out``.
 
@@ -222,7 +225,11 @@ def train_run(
     finished run trains for the length given, an interrupted one (Ctrl-C, ``kill -9``, a
     crash) finishes the length it was started with. ``recipe`` replaces the recommended one
     (the benchmarks train the TensorFlow tutorial's recipe this way); ``callbacks`` are extra
-    Keras callbacks for ``fit()``. Returns the run's record, with ``metrics`` filled in.
+    Keras callbacks for ``fit()``. ``devices`` (N > 1) trains on N devices with a
+    ``MirroredStrategy`` (:mod:`ganbook_lib.devices`): the same global batch, split between
+    them; the same numbers as one device, up to float rounding. Under the GPU profile, with no
+    ``devices`` given, the run uses every visible GPU that the batch divides evenly between.
+    Returns the run's record, with ``metrics`` filled in.
     """
     seconds = None if seconds is None else positive_number("--seconds", seconds)
     steps = None if steps is None else positive_int("--steps", steps)
@@ -238,6 +245,14 @@ def train_run(
 
     set_seed(seed)
     recipe = recipe or recipe_for(data, loss)
+    if devices is None and get_profile().name == "gpu":
+        devices = usable_gpus(recipe.batch_size)  # all GPUs, as the GPU profile promises
+    strategy = strategy_for(devices)
+    if recipe.batch_size % strategy.num_replicas_in_sync:
+        raise GanbookError(
+            f"--devices {devices}: the recipe's batch of {recipe.batch_size} does not split "
+            f"evenly between {devices} devices; choose a number of devices that divides it"
+        )
     x, labels, info = prepare_training_data(data, conditional, recipe.clusters, seed)
     if previous is not None and previous.cluster_sizes != info.get("cluster_sizes"):
         raise GanbookError(
@@ -249,7 +264,8 @@ def train_run(
             f"--data {data!r} holds {len(x)} examples, fewer than one batch of "
             f"{recipe.batch_size}; give at least {recipe.batch_size}"
         )
-    gan = build_gan(recipe, info, seed)
+    with strategy.scope():
+        gan = build_gan(recipe, info, seed)
     if previous is not None:
         gan.load_checkpoint(out / CHECKPOINT_NAME)  # checked before anything is written
     if previous is not None and previous.status != "finished":

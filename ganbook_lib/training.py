@@ -17,6 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import GanbookError
+from .augment import Augment, augment_images, get_augment
 from .checks import non_negative_number, positive_int
 from .files import write_npz
 from .losses import (
@@ -40,7 +41,11 @@ class TrackedModel(keras.Model):
     def fit(self, x=None, *args, **kwargs):
         if isinstance(x, tf.data.Dataset):
             kwargs.setdefault("shuffle", False)
+            x = self._prepare_dataset(x)
         return super().fit(x, *args, **kwargs)
+
+    def _prepare_dataset(self, dataset):
+        return dataset
 
     @property
     def metrics(self):
@@ -68,6 +73,10 @@ class GAN(TrackedModel):
         self.num_classes = num_classes
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.ema_generator = None  # set by compile(ema_decay=...)
+        # Its parts are built; the GAN has no weights of its own. Saying so keeps Keras from
+        # "building" it by calling it on a batch of *data* (it does under tf.distribute),
+        # which would feed images to the generator's latent input.
+        self.built = generator.built and discriminator.built
 
     # ------------------------------------------------------------------ configuration
     def compile(
@@ -81,6 +90,7 @@ class GAN(TrackedModel):
         r2_weight: float = 0.0,
         ema_decay: float | None = None,
         update: str = "alternating",
+        augment: str | Augment | None = None,
         **kwargs,
     ):
         """Choose optimizers and the loss family.
@@ -103,6 +113,12 @@ class GAN(TrackedModel):
             update: ``"alternating"`` (Goodfellow et al., 2014, Algorithm 1: update D, then G
                 against the updated D) or ``"simultaneous"`` (both from one forward pass, as in
                 the TensorFlow DCGAN tutorial; needs ``d_steps=1``).
+            augment: augment every image the discriminator sees, real and generated, in both
+                players' steps (images only): ``"diffaugment"`` (Zhao et al., 2020: color,
+                translation and cutout, always), ``"ada"`` (the same transformations with the
+                adaptive probability of StyleGAN2-ADA, Karras et al., 2020, starting at 0), or
+                an :class:`~ganbook_lib.augment.Augment`. The penalties (R1, R2, gradient
+                penalty) are taken at the augmented images, the ones D is applied to.
         """
         super().compile(**kwargs)
         d_steps = positive_int("d_steps", d_steps)
@@ -130,9 +146,28 @@ class GAN(TrackedModel):
         if ema_decay is not None:
             self.ema_generator = keras.models.clone_model(self.generator)
             self.ema_generator.set_weights(self.generator.get_weights())
-        self.trackers = {
-            name: keras.metrics.Mean(name=name) for name in ("g_loss", "d_loss", "D_real", "D_fake")
-        }
+        self.augment = get_augment(augment)
+        if self.augment is not None and len(self.discriminator.inputs[0].shape) != 4:
+            raise GanbookError(
+                "augment works on images (batch, height, width, channels); this "
+                f"discriminator takes inputs of shape {self.discriminator.inputs[0].shape}"
+            )
+        self._ada = []  # p, and the running sum and count of E[sign(D(x_real))]
+        if self.augment is not None and self.augment.adaptive:
+            self._ada = [
+                keras.Variable(value, trainable=False, aggregation="mean", name=name)
+                for value, name in (
+                    (self.augment.probability, "augment_p"),
+                    (0.0, "ada_sum"),
+                    (0.0, "ada_count"),
+                )
+            ]
+        names = ["g_loss", "d_loss", "D_real", "D_fake"] + ["augment_p"] * bool(self._ada)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in names}
+        if self.generator.built and self.discriminator.built:
+            # created here, in the strategy's scope, not lazily inside a replica's first step
+            # (which a tf.distribute strategy refuses)
+            self._build_optimizers()
 
     @property
     def step(self) -> int:
@@ -150,8 +185,59 @@ class GAN(TrackedModel):
         return self.generator(inputs, training=training)
 
     def sample_latent(self, n):
-        """``n`` latent vectors ``z ~ N(0, I)``."""
-        return keras.random.normal((n, self.latent_dim), seed=self.seed_generator)
+        """``n`` latent vectors ``z ~ N(0, I)``.
+
+        Under a ``tf.distribute`` strategy with ``N`` replicas, each replica draws the noise of
+        the whole global batch (``N * n`` vectors, from the same seed state) and keeps its own
+        slice, so the replicas together use exactly the noise one device would draw for the
+        global batch, and no two replicas share a ``z``.
+        """
+        replicas, index = _replica_position()
+        if replicas == 1:
+            return keras.random.normal((n, self.latent_dim), seed=self.seed_generator)
+        z = keras.random.normal((replicas * n, self.latent_dim), seed=self.seed_generator)
+        return z[index * n : (index + 1) * n]
+
+    def _uniform(self, shape):
+        """U[0, 1) draws from the GAN's seed, one row per sample; under a strategy drawn for
+        the global batch and sliced, as :meth:`sample_latent` does."""
+        replicas, index = _replica_position()
+        n = shape[0]
+        u = keras.random.uniform((replicas * n, *shape[1:]), seed=self.seed_generator)
+        return u if replicas == 1 else u[index * n : (index + 1) * n]
+
+    @property
+    def augment_probability(self) -> float:
+        """The probability with which each augmentation is applied now (0 without one)."""
+        if self.augment is None:
+            return 0.0
+        return float(self._ada[0].numpy()) if self._ada else self.augment.probability
+
+    def _augmented(self, x):
+        if self.augment is None:
+            return x
+        p = self._ada[0] if self._ada else self.augment.probability
+        return augment_images(x, self.augment.policy, p, self._uniform)
+
+    def _ada_observe(self, d_real):
+        if self._ada:
+            self._ada[1].assign_add(tf.reduce_mean(tf.sign(d_real)))
+            self._ada[2].assign_add(1.0)
+
+    def _ada_adjust(self, batch):
+        """Every ``interval`` generator steps, move p by ``batch * interval / (kimg * 1000)``
+        towards more augmentation if the discriminator's E[sign(D(x_real))] exceeds the
+        target, towards less if not (Karras et al., 2020)."""
+        if not self._ada:
+            return
+        aug, (p, total, count) = self.augment, self._ada
+        due = tf.cast(self.g_optimizer.iterations % aug.interval == 0, tf.float32)
+        heuristic = total / tf.maximum(count, 1.0)
+        images = tf.cast(batch * _replica_position()[0], tf.float32)
+        step = images * aug.interval / (aug.kimg * 1000.0)
+        p.assign(tf.clip_by_value(p + due * tf.sign(heuristic - aug.target) * step, 0.0, 1.0))
+        total.assign((1.0 - due) * total)
+        count.assign((1.0 - due) * count)
 
     def _g_inputs(self, z, labels):
         return z if self.num_classes is None else [z, labels]
@@ -195,6 +281,7 @@ class GAN(TrackedModel):
         return x_real, (None if self.num_classes is None else tf.cast(labels, tf.int32))
 
     def _discriminator_loss(self, x_real, x_fake, labels):
+        x_real, x_fake = self._augmented(x_real), self._augmented(x_fake)
         d_real = self.discriminator(self._d_inputs(x_real, labels), training=True)
         d_fake = self.discriminator(self._d_inputs(x_fake, labels), training=True)
         d_loss = self.loss_family.discriminator(d_real, d_fake)
@@ -213,6 +300,7 @@ class GAN(TrackedModel):
         if not self.loss_family.paired:
             return self.loss_family.generator(d_fake)
         if d_real is None:
+            x_real = self._augmented(x_real)
             d_real = self.discriminator(self._d_inputs(x_real, labels), training=True)
         return self.loss_family.generator(d_fake, d_real)
 
@@ -222,25 +310,39 @@ class GAN(TrackedModel):
             x_fake = self.generator(self._g_inputs(z, labels), training=True)
             d_loss, d_real, d_fake = self._discriminator_loss(x_real, x_fake, labels)
             g_loss = self._generator_loss(d_fake, x_real, labels, d_real)
+            d_share, g_share = _per_replica(d_loss), _per_replica(g_loss)
+        self._ada_observe(d_real)
         d_vars, g_vars = self.discriminator.trainable_weights, self.generator.trainable_weights
-        self.d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, d_vars), d_vars))
-        self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, g_vars), g_vars))
+        self.d_optimizer.apply_gradients(zip(d_tape.gradient(d_share, d_vars), d_vars))
+        self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_share, g_vars), g_vars))
+        self._ada_adjust(tf.shape(x_real)[0])
         return g_loss, d_loss, d_real, d_fake
+
+    def _prepare_dataset(self, dataset):
+        """Under a strategy with several replicas, a ``(k, m, ...)`` batch of ``k`` real
+        minibatches (``d_steps=k``) becomes ``(m, k, ...)``: Keras splits a batch along its
+        first axis, and each replica must get a share of every minibatch, not whole ones."""
+        if getattr(self, "d_steps", 1) == 1 or self.distribute_strategy.num_replicas_in_sync == 1:
+            return dataset
+        return dataset.map(lambda *parts: tuple(_swap_first_axes(p) for p in parts))
 
     def _real_minibatches(self, x_real, labels):
         """The ``d_steps`` real minibatches of one training step: the batch itself for
-        ``d_steps=1``, else the ``k`` slices of a ``(k, m, ...)`` batch."""
+        ``d_steps=1``, else the ``k`` slices of a ``(k, m, ...)`` batch (``(m, k, ...)`` on
+        each replica of a strategy, see :meth:`_prepare_dataset`)."""
         k = self.d_steps
         if k == 1:
             return [x_real], [labels]
+        axis = 0 if _replica_position()[0] == 1 else 1
         sample_rank = len(self.discriminator.inputs[0].shape)  # (m, ...) of one minibatch
-        if x_real.shape.rank != sample_rank + 1 or x_real.shape[0] != k:
+        if x_real.shape.rank != sample_rank + 1 or x_real.shape[axis] != k:
             raise GanbookError(
                 f"d_steps={k} gives each discriminator step its own real minibatch, so fit() "
                 f"needs batches of shape ({k}, m, ...), got {tuple(x_real.shape)}; make them "
                 f"with make_dataset(..., minibatches={k})"
             )
-        return tf.unstack(x_real), (tf.unstack(labels) if labels is not None else [None] * k)
+        xs = tf.unstack(x_real, axis=axis)
+        return xs, (tf.unstack(labels, axis=axis) if labels is not None else [None] * k)
 
     def train_step(self, data):
         x_real, labels = self._unpack(data)
@@ -253,15 +355,19 @@ class GAN(TrackedModel):
             with tf.GradientTape() as tape:
                 x_fake = self.generator(self._g_inputs(z, labels_k), training=True)
                 d_loss, d_real, d_fake = self._discriminator_loss(x_k, x_fake, labels_k)
+                d_share = _per_replica(d_loss)
             weights = self.discriminator.trainable_weights
-            self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, weights), weights))
+            self.d_optimizer.apply_gradients(zip(tape.gradient(d_share, weights), weights))
+            self._ada_observe(d_real)
         z = self.sample_latent(tf.shape(x_k)[0])  # ... then one generator update
         with tf.GradientTape() as tape:
-            x_fake = self.generator(self._g_inputs(z, labels_k), training=True)
+            x_fake = self._augmented(self.generator(self._g_inputs(z, labels_k), training=True))
             d_fake_g = self.discriminator(self._d_inputs(x_fake, labels_k), training=True)
             g_loss = self._generator_loss(d_fake_g, x_k, labels_k)
+            g_share = _per_replica(g_loss)
         weights = self.generator.trainable_weights
-        self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, weights), weights))
+        self.g_optimizer.apply_gradients(zip(tape.gradient(g_share, weights), weights))
+        self._ada_adjust(tf.shape(x_k)[0])
         return self._record(g_loss, d_loss, d_real, d_fake)
 
     def _record(self, g_loss, d_loss, d_real, d_fake):
@@ -273,6 +379,7 @@ class GAN(TrackedModel):
             ("d_loss", d_loss),
             ("D_real", tf.reduce_mean(show(d_real))),
             ("D_fake", tf.reduce_mean(show(d_fake))),
+            *((("augment_p", self._ada[0]),) if self._ada else ()),
         ):
             self.trackers[name].update_state(value)
         return {name: t.result() for name, t in self.trackers.items()}
@@ -302,6 +409,7 @@ class GAN(TrackedModel):
             "do": self.d_optimizer.variables,
             "seed": [self.seed_generator.state],
             "ema": self.ema_generator.weights if self.ema_generator is not None else [],
+            "ada": list(getattr(self, "_ada", [])),
         }
 
     def save_checkpoint(self, path: str | os.PathLike, meta: dict | None = None) -> Path:
@@ -363,6 +471,29 @@ class GAN(TrackedModel):
             for i, v in enumerate(variables):
                 v.assign(stored[f"{group}/{i}"])
         return meta
+
+
+# ---------------------------------------------------------------------- several devices
+def _replica_position() -> tuple[int, int]:
+    """``(number of replicas, this replica's index)``: ``(1, 0)`` outside a strategy."""
+    ctx = tf.distribute.get_replica_context()
+    if ctx is None:  # cross-replica context: no per-replica batch here
+        return 1, 0
+    return ctx.num_replicas_in_sync, ctx.replica_id_in_sync_group
+
+
+def _swap_first_axes(t):
+    return tf.transpose(t, [1, 0, *range(2, t.shape.rank)])
+
+
+def _per_replica(loss):
+    """The share of ``loss`` (a mean over this replica's batch) that this replica's gradients
+    carry. The optimizers sum the replicas' gradients (an all-reduce), so each replica divides
+    its mean by the number of replicas: the sum is then the gradient of the mean over the
+    global batch, as one device would compute it. Keras' own ``train_step`` scales its loss the
+    same way (``keras.src.losses.loss.scale_loss_for_distribution``)."""
+    replicas, _ = _replica_position()
+    return loss if replicas == 1 else loss / replicas
 
 
 # ---------------------------------------------------------------------- from scratch

@@ -114,6 +114,8 @@ def test_conditional_images_sample_in_unit_range(tmp_path):
         (["sample", "--run", "no/such/dir", "-n", "5", "--out", "s.npz"], "no run at"),
         (["evaluate", "--run", "no/such/dir"], "expected a directory written by 'ganbook train'"),
         (["train", "--data", "NOTES.txt", "--out", "X"], "not a .npy array of images"),
+        (["train", "--data", "ring", "--devices", "0", "--out", "X"], "expected a positive int"),
+        (["train", "--data", "ring", "--devices", "3", "--out", "X"], "does not split evenly"),
     ],
 )
 def test_bad_arguments_fail_with_one_clear_line(tmp_path, args, message, monkeypatch):
@@ -186,3 +188,15 @@ def test_a_reader_that_leaves_early_gets_no_traceback(monkeypatch, capsys):
     monkeypatch.setattr(cli.sys, "stdout", LeftEarly())
     assert cli.main(["evaluate", "--run", "anything"]) == 141
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.slow
+def test_train_on_two_devices_writes_a_run_that_one_device_resumes(tmp_path):
+    # no GPU here: --devices 2 splits the CPU into two logical devices (same code as N GPUs)
+    out = tmp_path / "run"
+    two = ganbook("train", "--data", "ring", "--steps", "200", "--devices", "2", "--out", str(out))
+    assert two.returncode == 0, two.stderr
+    assert json.loads((out / "run.json").read_text())["step"] == 200
+    one = ganbook("train", "--data", "ring", "--steps", "200", "--out", str(out), "--quiet")
+    assert one.returncode == 0, one.stderr
+    assert "resumed" in one.stdout and json.loads((out / "run.json").read_text())["step"] == 400

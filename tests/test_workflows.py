@@ -61,3 +61,9 @@ def test_ci_workflow_runs_the_projects_ci_script():
     ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
     runs = [s.get("run", "") for job in ci["jobs"].values() for s in job.get("steps", [])]
     assert any("bash .ci/run" in r for r in runs)
+
+
+def test_gpu_workflow_trains_one_run_on_all_gpus():
+    text = (ROOT / ".github" / "workflows" / "gpu.yml").read_text()
+    assert 'ganbook bench devices --devices "$gpus"' in text
+    assert "ganbook train --data mnist" in text  # under GANBOOK_PROFILE=gpu: every GPU
