@@ -170,3 +170,19 @@ def test_the_wheel_ships_every_package_of_the_library():
     }
     assert "ganbook_lib.chapters" in packages
     assert declared == packages, f"pyproject.toml packages {declared} != on disk {packages}"
+
+
+def test_every_diagram_is_in_a_chapter_with_its_alt_text():
+    import re
+
+    from ganbook_lib.chapters import diagrams
+
+    used = {}
+    for path in sorted((ROOT / "book").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            for name in re.findall(r"diagrams\.(\w+)\(", "".join(cell["source"])):
+                if name in diagrams.ALT_TEXT:
+                    alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt")
+                    assert alt == diagrams.ALT_TEXT[name], f"{path.name}: {name} needs its alt text"
+                    used.setdefault(name, []).append(path.name)
+    assert set(used) == set(diagrams.ALT_TEXT), set(diagrams.ALT_TEXT) - set(used)
