@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import keras
 from keras import layers
@@ -69,9 +70,10 @@ def dcgan_upsampling(h, start: int, steps: int, top: int):
 
 
 def _batch_norm():
-    import tensorflow as tf
-
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    # models stays free of TensorFlow imports (any Keras backend builds these networks); a
+    # tf.distribute strategy can only be in scope if TensorFlow is already loaded
+    tf = sys.modules.get("tensorflow")
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync if tf is not None else 1
     # synchronized=True only where it changes something: on one device Keras would compute
     # the variance by another formula (E[x^2] - E[x]^2), and the book's numbers would move
     return layers.BatchNormalization(synchronized=replicas > 1)
