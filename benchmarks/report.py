@@ -459,6 +459,81 @@ def _article_variants_section(results) -> list[str]:
     ]
 
 
+def _plot_few_images(table: dict, path: Path) -> None:
+    """Fréchet distance, nearest-neighbour ratio and mean D(x) on the training digits against
+    steps, one line per variant and seed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax_fd, ax_nn, ax_d) = plt.subplots(1, 3, figsize=(14, 3.6))
+    colors = {"none": "tab:red", "diffaugment": "tab:blue", "ada": "tab:green"}
+    for row in table["rows"]:
+        steps = [p["step"] for p in row["points"]]
+        label = row["variant"] if row["seed"] == table["rows"][0]["seed"] else None
+        style = dict(color=colors.get(row["variant"]), marker="o", ms=3, lw=1, label=label)
+        ax_fd.plot(steps, [p["frechet_distance"] for p in row["points"]], **style)
+        ax_nn.plot(steps, [p["nearest_neighbour_ratio"] for p in row["points"]], **style)
+        ax_d.plot(steps, [p["D_real"] for p in row["points"]], **style)
+    ax_nn.axhline(1.0, color="grey", lw=0.8, ls="--")
+    ax_nn.set(xlabel="generator steps", ylabel="nearest-neighbour ratio (< 1: nearer to them)")
+    ax_nn.set_title("Distance to the training digits")
+    ax_fd.set(xlabel="generator steps", ylabel="classifier Fréchet distance (lower is better)")
+    ax_fd.set_title(f"{table['n']} training digits: quality")
+    ax_d.set(xlabel="generator steps", ylabel="mean D(x) on the training digits, as trained")
+    ax_d.set_title("How sure D is of the training digits")
+    ax_fd.legend()
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _few_images_section(results) -> list[str]:
+    """Chapter 9's few images: no augmentation, DiffAugment and ADA on several seeds."""
+    table = results["few_images"]
+    stamp = results.get("reruns", {}).get("few-images", results)
+    _plot_few_images(table, FIGURES / "few_images.png")
+    seeds, grid = _seed_grid(
+        table["rows"],
+        "variant",
+        lambda r: (
+            f"{r['frechet_distance']:.1f} / {r['recall']:.2f} / "
+            f"{r['nearest_neighbour_ratio']:.2f} / {r['D_real']:.2f}"
+        ),
+    )
+    real = table["rows"][0]["real_frechet_distance"]
+    return [
+        "",
+        "(few-images-table)=",
+        f"## Chapter 9's {table['n']} digits, with and without augmentation",
+        "",
+        f"Measured on {stamp['started'][:10]} (matmul "
+        f"{stamp['machine']['matmul_gflop_per_s']:.0f} GFLOP/s). The `mnist5k` recipe without "
+        "its clusters, "
+        f"trained for {table['steps']:,} steps on {table['n']} training digits ("
+        f"{table['n'] // 10} of each class, chosen by the seed; `few_images.compare_augmentation`)"
+        ", without augmentation, with DiffAugment (color, translation and cutout on every image "
+        "D sees) and with ADA's adaptive probability. Each cell is the classifier Fréchet "
+        "distance against all training digits / recall / the nearest-neighbour ratio against "
+        "the few training digits (below 1: samples closer to them than new real digits are) / "
+        "the mean D(x) on the training digits over the last quarter, as training recorded it "
+        "(on the augmented digits where the run augments). Real test digits score "
+        f"a Fréchet distance of {real:.2f}.",
+        "",
+        *grid,
+        "",
+        "```{figure} images/benchmarks/few_images.png",
+        ":name: fig-benchmarks-few-images",
+        "",
+        "Quality (left), the samples' distance to the training digits relative to new real "
+        "digits' (middle) and the discriminator's mean D(x) on its training digits (right) at "
+        "four points of each run, one line per seed.",
+        "```",
+    ]
+
+
 def _k_steps_section(k_steps: dict, stamp: dict) -> list[str]:
     """Chapter 3's comparison of k on several seeds: one row per (k, D rate). ``stamp`` says
     when and where it ran."""
@@ -664,6 +739,8 @@ def write_report(results: dict, page: Path = PAGE) -> Path:
         lines += _loss_seeds_section(results)
     if results.get("article_variants"):
         lines += _article_variants_section(results)
+    if results.get("few_images"):
+        lines += _few_images_section(results)
     if results.get("k_steps"):
         stamp = results.get("reruns", {}).get("k-steps", results)
         lines += _k_steps_section(results["k_steps"], stamp)

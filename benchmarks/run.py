@@ -59,6 +59,12 @@ LOSS_RECIPE_MARKS = (3000, 10000, 20000)
 ARTICLE_VARIANT_SEEDS = (0, 1, 2)
 ARTICLE_VARIANT_STEPS = 500
 
+# Chapter 9's few images: the mnist5k recipe on 200 digits without augmentation, with
+# DiffAugment and with ADA's adaptive probability (chapters.few_images), measured at four points
+FEW_IMAGES_SEEDS = (0, 1, 2)
+FEW_IMAGES_N = 200
+FEW_IMAGES_STEPS = 4000
+
 
 def tutorial_steps(mnist5k_steps: int) -> int:
     """The TF tutorial's recipe gets as many training images as ours (its batches are 256, ours
@@ -353,7 +359,11 @@ def digit_classifiers(results: dict) -> dict[str, list[str]]:
         (part, r["final"])
         for part in ("mnist5k", "tf_tutorial", "tf_tutorial_long", "mnist5k_no_clusters")
         for r in results.get(part, [])
-    ] + [("article_variants", row) for row in results.get("article_variants", {}).get("rows", [])]
+    ] + [
+        (part, row)
+        for part in ("article_variants", "few_images")
+        for row in results.get(part, {}).get("rows", [])
+    ]
 
     def real_fd(m):
         return f"real FD {m['real_frechet_distance']:.4f}" if "real_frechet_distance" in m else None
@@ -395,6 +405,7 @@ def main(argv=None) -> int:
         "loss-recipes",
         "loss-seeds",
         "article-variants",
+        "few-images",
         "throughput",
         "chapters",
     )
@@ -546,6 +557,22 @@ def main(argv=None) -> int:
             ),
         }
         save(results, out, mode)
+    if "few-images" in only:
+        from ganbook_lib.chapters import few_images
+
+        print(f"{FEW_IMAGES_N} digits with and without augmentation ...", flush=True)
+        results["few_images"] = {"n": FEW_IMAGES_N, "steps": FEW_IMAGES_STEPS, "rows": []}
+        for seed in FEW_IMAGES_SEEDS:  # one seed at a time, saved as it goes
+            results["few_images"]["rows"] += few_images.compare_augmentation(
+                (seed,), FEW_IMAGES_N, FEW_IMAGES_STEPS
+            )
+            save(results, out, mode)
+            last = results["few_images"]["rows"][-len(few_images.VARIANTS) :]
+            print(
+                f"  seed {seed}: "
+                + ", ".join(f"{r['variant']} FD {r['frechet_distance']:.1f}" for r in last),
+                flush=True,
+            )
     if "throughput" in only:
         print("throughput ...", flush=True)
         results["throughput"] = tf_tutorial.throughput(256, 20 if args.quick else 60)

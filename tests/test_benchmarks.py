@@ -560,3 +560,61 @@ def test_chapter_5_states_what_the_article_variants_did():
     # "trains that way on three seeds ... and no probed logit came near the clip there either"
     assert "and no probed logit came near the clip there either" in text
     assert all(cell["loss on probabilities", s]["largest_logit"] < 16.1 / 2 for s in seeds)
+
+
+def test_chapter_9_states_what_the_few_images_comparison_measured():
+    results = json.loads((ROOT / "benchmarks" / "results" / "full.json").read_text())
+    table = results["few_images"]
+    assert (table["n"], table["steps"]) == (200, 4000)
+    runs = {
+        v: [r for r in table["rows"] if r["variant"] == v] for v in ("none", "diffaugment", "ada")
+    }
+    assert all(len(rs) == 3 for rs in runs.values())
+
+    def at(variant, key, mark=None):  # the values of every seed at one mark, or at all marks
+        rs = runs[variant]
+        if mark is None:
+            return [p[key] for r in rs for p in r["points"]]
+        return [p[key] for r in rs for p in r["points"] if p["step"] == mark]
+
+    def span(values, digits=2):
+        lo, hi = f"{min(values):.{digits}f}", f"{max(values):.{digits}f}"
+        return lo if lo == hi else f"{lo}–{hi}"
+
+    text = " ".join(_chapter_markdown("09_faq.ipynb").split())
+    assert "on 200 training digits, 20 of each class, for 4,000 steps" in text
+    # without augmentation: D(x) on the training digits climbs, the NN ratio falls on every seed
+    stated = [
+        f"from {span(at('none', 'D_real', 1000))} after 1,000 steps to "
+        f"{span(at('none', 'D_real', 4000))} after 4,000",
+        f"from {span(at('none', 'nearest_neighbour_ratio', 1000))} to "
+        f"{span(at('none', 'nearest_neighbour_ratio', 4000))}",
+        f"worse again at 4,000 ({span(at('none', 'frechet_distance', 4000), 1)})",
+        f"holds $D(x)$ at {span(at('diffaugment', 'D_real'))}",
+        f"stays above 1 ({span(at('diffaugment', 'nearest_neighbour_ratio'))}) throughout",
+        f"is {span(at('diffaugment', 'frechet_distance', 1000), 0)} after 1,000 steps "
+        f"({span(at('none', 'frechet_distance', 1000), 0)} without augmentation)",
+        f"still falling at 4,000 ({span(at('diffaugment', 'frechet_distance', 4000), 1)})",
+        f"to {span(at('ada', 'augment_p', 4000))} by the end",
+        f"to {span(at('ada', 'D_real', 4000))}, and its nearest-neighbour ratio stays above 1 "
+        f"({span(at('ada', 'nearest_neighbour_ratio'))}) throughout",
+        f"after 4,000 steps, {span(at('ada', 'frechet_distance', 4000), 1)} "
+        f"({sum(at('ada', 'frechet_distance', 4000)) / 3:.1f} on average, "
+        f"{sum(at('none', 'frechet_distance', 4000)) / 3:.1f} without augmentation)",
+    ]
+    for phrase in stated:
+        assert phrase in text, phrase
+    for r in runs["none"]:
+        fds = [p["frechet_distance"] for p in r["points"]]
+        ratios = [p["nearest_neighbour_ratio"] for p in r["points"]]
+        assert ratios == sorted(ratios, reverse=True) and ratios[-1] < 1  # "falls on every seed"
+        assert min(fds) in fds[1:3] and fds[-1] > min(fds)  # "best at step 2,000 or 3,000"
+    for r in runs["diffaugment"]:  # "still falling at 4,000"
+        fds = [p["frechet_distance"] for p in r["points"]]
+        assert fds == sorted(fds, reverse=True)
+    # the same recipe on all 5,000 digits, from the rows without clusters
+    full = [r["final"] for r in results["mnist5k_no_clusters"]]
+    assert all(r["steps"] == 3000 for r in results["mnist5k_no_clusters"])
+    assert f"{span([m['frechet_distance'] for m in full], 1)} in 3,000 steps" in text
+    # every run measured with the same classifier as the rest of the appendix
+    assert {r["classifier"] for r in table["rows"]} == {m["classifier"] for m in full}

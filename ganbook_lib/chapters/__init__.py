@@ -9,6 +9,7 @@
 - ``video``           the tiny video GAN and its measurements (chapter 6)
 - ``diagnostics``     step timing and loss-curve reports (chapter 8)
 - ``dirac``           the Dirac GAN (chapter 9)
+- ``few_images``      a few hundred digits with and without augmentation (ch. 9, benchmarks)
 - ``diagrams``        concept diagrams drawn from the models themselves (chapters 1-3, 5, 6, 8)
 
 A chapter module may import the core (``ganbook_lib.data``, ``models``, ``training``, ...);
