@@ -36,7 +36,10 @@ from .data import (
     toy_mixture,
 )
 
-CLASSIFIER_VERSION = 1
+# 2: the weights are initialised and the batches shuffled from CLASSIFIER_SEED alone (version 1
+# initialised them from whatever state the global random generators were in)
+CLASSIFIER_VERSION = 2
+CLASSIFIER_SEED = 1234
 
 
 # ----------------------------------------------------------------------------- 2-D modes
@@ -48,7 +51,8 @@ def mode_coverage(samples, centres, sigma: float) -> dict:
 
     Returns:
         ``{"modes": covered count, "n_modes": K, "high_quality": share in [0, 1],
-        "counts": high-quality samples per mode, "spread": ...}``. ``spread`` is the median,
+        "counts": high-quality samples per mode, "spread": ..., "reverse_kl": ...}``.
+        ``reverse_kl`` is :func:`mode_reverse_kl` of ``counts``. ``spread`` is the median,
         over the covered modes, of the standard deviation of a mode's high-quality samples
         around its centre (per coordinate) divided by ``sigma``; ``None`` when no mode is
         covered. Samples drawn from the mixture itself give about 0.97 (the 3-sigma cut
@@ -75,7 +79,23 @@ def mode_coverage(samples, centres, sigma: float) -> dict:
         "high_quality": float(good.mean()),
         "counts": counts.tolist(),
         "spread": float(np.median(spreads)) if spreads else None,
+        "reverse_kl": mode_reverse_kl(counts) if counts.sum() else None,
     }
+
+
+def mode_reverse_kl(counts) -> float:
+    """``KL(q || u) = sum_m q_m log(K q_m)``: how far the share ``q`` of samples per mode is
+    from the uniform share ``u = 1/K`` of the K modes (PacGAN's "reverse KL", Lin et al., 2018,
+    here over the high-quality samples). 0 when every mode gets the same share, ``log K`` when
+    one mode gets them all."""
+    counts = np.asarray(counts, dtype=np.float64)
+    if counts.ndim != 1 or len(counts) == 0 or np.any(counts < 0) or counts.sum() <= 0:
+        raise GanbookError(
+            "counts must be a non-empty 1-D array of non-negative counts with a positive sum"
+        )
+    q = counts / counts.sum()
+    q = q[q > 0]
+    return float(np.sum(q * np.log(q * len(counts))))
 
 
 def ring_coverage(samples) -> dict:
@@ -229,8 +249,10 @@ class DigitClassifier:
     @functools.cached_property
     def fingerprint(self) -> str:
         """A short hash of the weights. Distances measured by two classifiers are in two feature
-        spaces and do not compare; the classifier is trained once per machine (threaded training
-        is not bit-reproducible), so results carry this to show which one measured them."""
+        spaces and do not compare. Training is seeded and deterministic, so one machine always
+        trains the same classifier, but another processor or TensorFlow build may round
+        differently and train a slightly different one; results carry this to show which one
+        measured them."""
         digest = hashlib.sha1()
         for w in self.model.get_weights():
             digest.update(np.ascontiguousarray(w).tobytes())
@@ -246,19 +268,31 @@ class DigitClassifier:
         return self.feature_model.predict(np.asarray(x, np.float32), batch_size=256, verbose=0)
 
 
-def _classifier_net(shape, num_classes):
+def _classifier_net(shape, num_classes, seed: int = CLASSIFIER_SEED):
+    """The classifier and its feature model, every random initialiser and dropout seeded from
+    ``seed``: the same weights whatever ran before in the process."""
     import keras
     from keras import layers
 
+    seeds = iter(range(seed, seed + 100))
+
+    def conv(filters):
+        init = keras.initializers.GlorotUniform(seed=next(seeds))
+        return layers.Conv2D(filters, 3, padding="same", activation="relu", kernel_initializer=init)
+
+    def dense(units, **kwargs):
+        init = keras.initializers.GlorotUniform(seed=next(seeds))
+        return layers.Dense(units, kernel_initializer=init, **kwargs)
+
     x = keras.Input(shape)
-    h = layers.Conv2D(32, 3, padding="same", activation="relu")(x)
+    h = conv(32)(x)
     if shape[0] >= 16:
         h = layers.MaxPooling2D()(h)
-    h = layers.Conv2D(64, 3, padding="same", activation="relu")(h)
+    h = conv(64)(h)
     h = layers.MaxPooling2D()(h)
-    h = layers.Flatten()(layers.Dropout(0.25)(h))
-    features = layers.Dense(128, activation="relu", name="features")(h)
-    logits = layers.Dense(num_classes)(layers.Dropout(0.3)(features))
+    h = layers.Flatten()(layers.Dropout(0.25, seed=next(seeds))(h))
+    features = dense(128, activation="relu", name="features")(h)
+    logits = dense(num_classes)(layers.Dropout(0.3, seed=next(seeds))(features))
     return keras.Model(x, logits), keras.Model(x, features)
 
 
@@ -281,12 +315,26 @@ def digit_classifier(name: str = "mnist5k", epochs: int = 8, verbose: int = 0) -
     if path.is_file():
         model.load_weights(path)
     else:
-        keras.utils.set_random_seed(1234)
+        import tensorflow as tf
+
+        # deterministic kernels (what set_seed asks for, as every chapter does): without them
+        # TensorFlow picks others, and the trained weights differ in the last bits and then more
+        tf.config.experimental.enable_op_determinism()
+        # every epoch's order drawn from CLASSIFIER_SEED by NumPy (a tf.data shuffle would mix
+        # in TensorFlow's global seed), so training neither reads nor moves the global state
+        rng = np.random.default_rng(CLASSIFIER_SEED)
+        order = np.stack([rng.permutation(len(x_train)) for _ in range(epochs)])
+        images, labels = tf.constant(x_train), tf.constant(y_train)
+        batches = (
+            tf.data.Dataset.from_tensor_slices(order)  # one epoch's order per element
+            .flat_map(lambda o: tf.data.Dataset.from_tensor_slices(o).batch(64))
+            .map(lambda i: (tf.gather(images, i), tf.gather(labels, i)))
+        )
         model.compile(
             keras.optimizers.Adam(1e-3),
             keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         )
-        model.fit(x_train, y_train, batch_size=64, epochs=epochs, verbose=verbose)
+        model.fit(batches, verbose=verbose)  # one pass over all the epochs' batches
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.weights.h5")
         model.save_weights(tmp)

@@ -109,6 +109,23 @@ def test_digit_classifier_is_accurate_and_cached():
     assert not math.isnan(real_fd)
 
 
+def test_the_classifier_starts_from_its_own_seed_whatever_ran_before():
+    import keras
+
+    def initial_weights():
+        net, _ = metrics._classifier_net((28, 28, 1), 10)
+        return net.get_weights()
+
+    keras.utils.set_random_seed(1)
+    first = initial_weights()
+    keras.utils.set_random_seed(2)
+    np.random.rand(5)
+    second = initial_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(first, second))
+    other, _ = metrics._classifier_net((28, 28, 1), 10, seed=metrics.CLASSIFIER_SEED + 1)
+    assert not np.array_equal(first[0], other.get_weights()[0])
+
+
 # ----------------------------------------------------------------------------- conditional
 def test_label_confusion_counts_requested_against_recognised():
     matrix = metrics.label_confusion([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], num_classes=3)
@@ -238,3 +255,17 @@ def test_the_apart_measures_refuse_bad_input():
         metrics.precision_recall_density_coverage(np.zeros((10, 2)), np.zeros((4, 2)))
     with pytest.raises(GanbookError, match="fake_features contains NaN"):
         metrics.kernel_distance(np.zeros((10, 2)), np.full((10, 2), np.nan))
+
+
+def test_mode_reverse_kl_is_zero_for_even_modes_and_log_k_for_one():
+    assert metrics.mode_reverse_kl([7, 7, 7, 7]) == 0.0
+    assert abs(metrics.mode_reverse_kl([0, 12, 0, 0, 0]) - np.log(5)) < 1e-12
+    # two modes of four, evenly: log 2, whatever the counts' scale
+    assert abs(metrics.mode_reverse_kl([3, 0, 3, 0]) - np.log(2)) < 1e-12
+    # the ring's own samples are close to even; one mode with twice the share is not
+    real = metrics.ring_coverage(data.sample_toy("ring", 2500, seed=0))["reverse_kl"]
+    assert 0 <= real < 0.01
+    assert metrics.mode_reverse_kl([2, 1, 1, 1, 1, 1, 1, 1]) > 5 * real
+    for bad in ([], [-1, 2], [0, 0], [[1, 2]]):
+        with pytest.raises(GanbookError, match="counts must be"):
+            metrics.mode_reverse_kl(bad)

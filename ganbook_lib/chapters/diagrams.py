@@ -251,15 +251,7 @@ def two_player_loop(ax: Axes | None = None) -> Figure:
         va="center",
         bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
     )
-    ax.text(
-        0.2,
-        0.25,
-        "solid: forward pass\ndashed: updates",
-        fontsize=7,
-        color=COLORS["neutral"],
-        va="center",
-    )
-    return ax.figure
+    return _footnote(ax, 0.2, 0.25, "solid: forward pass\ndashed: updates", va="center")
 
 
 # ----------------------------------------------------------------------------- chapter 2
@@ -376,13 +368,12 @@ def alternating_steps(d_steps: int = 1, ax: Axes | None = None) -> Figure:
     )
     d_span = (boxes[0].left()[0], boxes[-1].right()[0])
     _brace(ax, *d_span, 2.75, f"{k} discriminator update{'s' if k > 1 else ''}", d_color)
-    ax.text(
-        0.1,
-        0.15,
-        "blue: a real minibatch    grey: fresh noise",
-        fontsize=7,
-        color=COLORS["neutral"],
-    )
+    return _footnote(ax, 0.1, 0.15, "blue: a real minibatch    grey: fresh noise")
+
+
+def _footnote(ax, x, y, text, **kwargs):
+    """The key in small grey type at ``(x, y)``; returns the figure, the diagram's last step."""
+    ax.text(x, y, text, fontsize=7, color=COLORS["neutral"], **kwargs)
     return ax.figure
 
 
@@ -494,14 +485,12 @@ def dcgan_shapes(generator: keras.Model, ax: Axes | None = None) -> Figure:
         x0, x1 = centres[j - 1][0], centres[j][0]
         _arrow(ax, (x0 + 0.12, 3.05), (x1 - 0.12, 3.05), lw=1.0)
         ax.text((x0 + x1) / 2, 2.98, rows[j][0], ha="center", va="top", fontsize=7)
-    ax.text(
+    return _footnote(
+        ax,
         0.1,
         0.12,
         "shapes without the batch axis;  ConvT: Conv2DTranspose,  BN: BatchNormalization",
-        fontsize=7,
-        color=COLORS["neutral"],
     )
-    return ax.figure
 
 
 def _slab(ax, x, y, face, depth, color):
@@ -799,14 +788,9 @@ def mode_collapse_cartoon(
             color=COLORS["generator"],
         )
     ax.plot([4.0, 4.0], [0.3, 3.7], color="0.8", lw=0.8)
-    ax.text(
-        0.1,
-        0.05,
-        f"blue: the {k} modes of $p_{{data}}$    orange: generated samples",
-        fontsize=7,
-        color=COLORS["neutral"],
+    return _footnote(
+        ax, 0.1, 0.05, f"blue: the {k} modes of $p_{{data}}$    orange: generated samples"
     )
-    return ax.figure
 
 
 DIAGRAMS = (
