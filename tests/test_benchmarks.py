@@ -618,3 +618,60 @@ def test_chapter_9_states_what_the_few_images_comparison_measured():
     assert f"{span([m['frechet_distance'] for m in full], 1)} in 3,000 steps" in text
     # every run measured with the same classifier as the rest of the appendix
     assert {r["classifier"] for r in table["rows"]} == {m["classifier"] for m in full}
+
+
+def test_chapter_4_states_what_the_ablation_of_penalties_measured():
+    results = json.loads((ROOT / "benchmarks" / "results" / "full.json").read_text())
+    table = results["penalties"]["grid"]
+    assert (table["gamma"], table["steps"]) == (0.1, 20000)
+    runs = {"default": results["grid"]}
+    for row in table["rows"]:
+        runs.setdefault(row["variant"], []).append(row)
+    assert [len(rs) for rs in runs.values()] == [3, 3, 3, 3]
+    assert all(r["steps"] == 20000 for rs in runs.values() for r in rs)
+
+    def final(variant, key):
+        return [r["final"][key] for r in runs[variant]]
+
+    def marks(variant, key, step=None):
+        return [c[key] for r in runs[variant] for c in r["curve"] if step in (None, c["step"])]
+
+    def span(values, fmt):
+        lo, hi = format(min(values), fmt), format(max(values), fmt)
+        return lo if lo == hi else f"{lo}–{hi}"
+
+    text = " ".join(_chapter_markdown("04_loss_math.ipynb").split())
+    penalised = ("NS + R1", "NS + R1 + R2", "RpGAN + R1 + R2")
+    # "at the end every variant covers all 25 modes on every seed"
+    assert all(m == 25 for v in runs for m in final(v, "modes"))
+    kl = [k for v in penalised for k in final(v, "reverse_kl")]
+    real = results["grid_real"]
+    assert f"is {span(kl, '.3f')} for the penalised runs, {real['reverse_kl']:.3f} for" in text
+    # all 25 modes at every mark without a penalty and with R1 alone
+    assert all(m == 25 for v in ("default", "NS + R1") for m in marks(v, "modes"))
+    assert len(runs["default"][0]["curve"]) == 5  # "every one of the five marks"
+    # R1 and R2: each seed collapsed once in mid-run, then recovered
+    lows = [min(r["curve"][1:4], key=lambda c: c["modes"]) for r in runs["NS + R1 + R2"]]
+    assert all(c["modes"] < 25 for c in lows)
+    assert sum(c["modes"] < 25 for r in runs["NS + R1 + R2"] for c in r["curve"]) == 3  # once
+    modes_low = [c["modes"] for c in lows]
+    assert f"to between {min(modes_low)} and {max(modes_low)} modes" in text
+    assert f"as few as {min(c['high_quality'] for c in lows):.0%}" in text.replace(" %", "%")
+    # RpGAN: slowest start, all 25 from 15,000 steps on
+    first = marks("RpGAN + R1 + R2", "modes", 2000)
+    assert f"({min(first)} to {max(first)} modes after 2,000 steps)" in text
+    assert all(
+        c["modes"] == 25 for r in runs["RpGAN + R1 + R2"] for c in r["curve"] if c["step"] >= 15000
+    )
+    # the final high-quality shares and spreads
+    rp_hq, default_hq = final("RpGAN + R1 + R2", "high_quality"), final("default", "high_quality")
+    for i, seed_hq in enumerate(rp_hq):  # "the most precise on every seed"
+        assert all(seed_hq > final(v, "high_quality")[i] for v in runs if v != "RpGAN + R1 + R2")
+    stated = (
+        f"{span([100 * h for h in rp_hq], '.1f')} % within $3\\sigma$, against "
+        f"{span([100 * h for h in default_hq], '.1f')} % without a penalty"
+    )
+    assert stated in text, stated
+    spread = final("RpGAN + R1 + R2", "spread")
+    assert f"of {span(spread, '.2f')} against the data's own {real['spread']:.2f}" in text
+    assert f"Above the data's {real['high_quality']:.0%}" in text.replace(" %", "%")
