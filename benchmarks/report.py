@@ -580,6 +580,21 @@ def _penalties_section(results) -> list[str]:
 
     seeds, grid = _seed_grid(rows, "variant", cell)
     real = results["grid_real"]
+    variants = list(dict.fromkeys(r["variant"] for r in rows))
+
+    def held(variant):  # all modes at every mark of every seed
+        runs = [r for r in rows if r["variant"] == variant]
+        return all(c["modes"] == r["final"]["n_modes"] for r in runs for c in r["curve"])
+
+    ended = all(r["final"]["modes"] == r["final"]["n_modes"] for r in rows)
+    steady = [v for v in variants if held(v)]
+    verdict = (
+        f"Every variant ended with all modes on every seed; {' and '.join(steady)} held them at "
+        "every mark. The default recipe stays the standard loss without a penalty "
+        "(chapter 4 discusses why)."
+        if ended and variants[0] in steady
+        else "Not every variant kept all modes: see chapter 4 before changing the default."
+    )
     return [
         "",
         "(penalties-table)=",
@@ -598,6 +613,8 @@ def _penalties_section(results) -> list[str]:
         f" high quality, spread {real['spread']:.2f}, reverse KL {real['reverse_kl']:.3f}.",
         "",
         *grid,
+        "",
+        verdict,
         "",
         "```{figure} images/benchmarks/penalties_grid.png",
         ":name: fig-benchmarks-penalties-grid",
