@@ -602,9 +602,8 @@ def main(argv=None) -> int:
                 + ", ".join(f"{r['variant']} FD {r['frechet_distance']:.1f}" for r in last),
                 flush=True,
             )
-    for part, data in (("penalties-grid", "grid"),):
-        if part not in only:
-            continue
+    if "penalties-grid" in only:
+        data = "grid"
         table = {"gamma": PENALTY_GAMMA[data], "steps": steps[data], "rows": []}
         results.setdefault("penalties", {})[data] = table
         for seed in seeds:

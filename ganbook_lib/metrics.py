@@ -334,7 +334,8 @@ def digit_classifier(name: str = "mnist5k", epochs: int = 8, verbose: int = 0) -
             keras.optimizers.Adam(1e-3),
             keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         )
-        model.fit(batches, verbose=verbose)  # one pass over all the epochs' batches
+        # one pass over all the epochs' batches, in the order drawn above
+        model.fit(batches, shuffle=False, verbose=verbose)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.weights.h5")
         model.save_weights(tmp)
