@@ -67,16 +67,19 @@ FEW_IMAGES_STEPS = 4000
 
 # Chapter 4's modern loss, the ablation of Huang et al. (2024): the default recipe with the
 # standard (non-saturating) loss + R1, + R1 + R2, and RpGAN + R1 + R2, on the recipe's steps and
-# seeds; the default recipe's own runs (no penalty) are the baseline. gamma = 0.1 on the grid,
-# from a pilot on seed 0 at 6,000 steps (RpGAN + R1 + R2: 98.4 % high quality at 0.1, 90.8 % at
-# 1; the default recipe 90.5 %). The digits need their runs and baseline measured by one
-# classifier, so they wait for the next full run.
+# seeds; the default recipe's own runs are the row of the variant it is (the part skips it).
+# gamma = 0.1 on the grid, from a pilot on seed 0 at 6,000 steps (RpGAN + R1 + R2: 98.4 % high
+# quality at 0.1, 90.8 % at 1; no penalty 90.5 %); the ring has the grid's sigma / 5 and takes
+# the same gamma. Digits: gamma = 1, from a pilot on seed 0 at 1,000 steps (RpGAN + R1 + R2: FD
+# 7.91 at 1, 8.89 at 0.1; no penalty 8.35).
 PENALTY_VARIANTS = {
+    "NS, no penalty": {"loss": "nonsaturating", "r1": False, "r2": False},
     "NS + R1": {"loss": "nonsaturating", "r1": True, "r2": False},
     "NS + R1 + R2": {"loss": "nonsaturating", "r1": True, "r2": True},
     "RpGAN + R1 + R2": {"loss": "rpgan", "r1": True, "r2": True},
 }
-PENALTY_GAMMA = {"grid": 0.1}
+PENALTY_GAMMA = {"ring": 0.1, "grid": 0.1, "mnist5k": 1.0}
+PENALTY_PARTS = {"penalties-ring": "ring", "penalties-grid": "grid", "penalties-digits": "mnist5k"}
 
 
 def penalty_recipe(data: str, variant: str):
@@ -92,6 +95,19 @@ def penalty_recipe(data: str, variant: str):
         r1_weight=gamma if v["r1"] else 0.0,
         r2_weight=gamma if v["r2"] else 0.0,
     )
+
+
+def penalty_variant(recipe: dict) -> str | None:
+    """Which of :data:`PENALTY_VARIANTS` a recipe (as a dict) is, or None."""
+    for name, v in PENALTY_VARIANTS.items():
+        if (
+            recipe.get("loss") == v["loss"]
+            and bool(recipe.get("r1_weight")) == v["r1"]
+            and bool(recipe.get("r2_weight")) == v["r2"]
+            and not recipe.get("gradient_penalty_weight")
+        ):
+            return name
+    return None
 
 
 def tutorial_steps(mnist5k_steps: int) -> int:
@@ -111,12 +127,21 @@ def tutorial_steps(mnist5k_steps: int) -> int:
 # (6,000 steps, 57 s; at 3,000 steps it covered 25/25 at only 67 %), digits FD 7.0x real and
 # score 0.90 of real (600 steps, 66 s).
 TARGETS = {
+    # Issue 12 raised them to what the data themselves score. The 2-D mixtures, every seed: all
+    # modes; a high-quality share within one point of the real data's own (about 98.9 %, the
+    # mass of a 2-D Gaussian within 3 sigma), not above it: samples packed tighter than the
+    # data score higher; the spread of each axis (the median over the modes of std / sigma)
+    # between 0.8 and 1.25; and the reverse KL of the mode histogram from uniform at most 0.02
+    # (PacGAN's best: 0.07 on the ring, 0.04 on the grid). Digits, every seed: FD at most 1.5x
+    # and score at least 0.95x the real held-out digits'.
     "full": {
         "ring_modes": 8,
         "grid_modes": 25,
-        "toy_high_quality": 0.95,
-        "fd_ratio": 3.0,
-        "score_ratio": 0.90,
+        "toy_high_quality_points": 0.01,
+        "toy_spread": (0.8, 1.25),
+        "toy_reverse_kl": 0.02,
+        "fd_ratio": 1.5,
+        "score_ratio": 0.95,
         "classes": 10,
         "throughput_ratio": 0.95,
         # at the reference machine's speed (100 GFLOP/s): issue 9's budget per chapter, and the
@@ -126,6 +151,7 @@ TARGETS = {
         "chapter_seconds_for": {"05_code_repaired": 360},
         "book_seconds": 1200,
     },
+    # CI's short runs: fail only on a clear miss or a regression
     "quick": {
         "ring_modes": 7,
         "grid_modes": 23,
@@ -136,6 +162,108 @@ TARGETS = {
         "throughput_ratio": 0.85,
     },
 }
+
+
+def toy_misses(point: dict, real: dict | None, t: dict, data: str) -> list[str]:
+    """The targets of ``t`` that one measurement of the 2-D mixture ``data`` (a run's final
+    metrics, or a mark of its curve) misses, one phrase each; ``real`` is the mixture's own
+    measurement (:func:`real_toy_reference`)."""
+    missed = []
+    if point["modes"] < t[f"{data}_modes"]:
+        missed.append(f"{point['modes']} modes < {t[f'{data}_modes']}")
+    if "toy_high_quality_points" in t:
+        band = t["toy_high_quality_points"]
+        if real is None:
+            missed.append("no real-data reference for the high-quality share")
+        elif abs(point["high_quality"] - real["high_quality"]) > band + 1e-9:
+            missed.append(
+                f"high quality {point['high_quality']:.1%}, not within {100 * band:.0f} point "
+                f"of the data's {real['high_quality']:.1%}"
+            )
+    if "toy_spread" in t:
+        low, high = t["toy_spread"]
+        axes = point.get("spread_axes")
+        if axes is None:
+            missed.append("spread per axis not measured")
+        elif not all(low <= a <= high for a in axes):
+            missed.append(
+                f"spread per axis {' / '.join(f'{a:.2f}' for a in axes)} outside {low}-{high}"
+            )
+    if "toy_reverse_kl" in t:
+        kl = point.get("reverse_kl")
+        if kl is None:
+            missed.append("reverse KL not measured")
+        elif kl > t["toy_reverse_kl"]:
+            missed.append(f"reverse KL {kl:.3f} > {t['toy_reverse_kl']}")
+    return missed
+
+
+def digit_misses(run: dict, real: dict, t: dict) -> list[str]:
+    """The targets of ``t`` that one digit run's final metrics miss, one phrase each. The FD is
+    judged against the real digits' FD measured with the run's own classifier when it records
+    one (``real`` otherwise)."""
+    f, missed = run["final"], []
+    base = f.get("real_frechet_distance") or real["frechet_distance"]
+    score = f.get("real_classifier_score") or real["classifier_score"]
+    if f["frechet_distance"] > t["fd_ratio"] * base:
+        missed.append(f"FD {f['frechet_distance']:.2f} > {t['fd_ratio']} x real {base:.2f}")
+    if f["classifier_score"] < t["score_ratio"] * score:
+        missed.append(f"score {f['classifier_score']:.2f} < {t['score_ratio']} x real {score:.2f}")
+    if f["classes_present"] < t["classes"]:
+        missed.append(f"{f['classes_present']} classes")
+    return missed
+
+
+def recipe_verdicts(results: dict, mode: str = "full") -> dict[str, list[dict]]:
+    """For each dataset with runs, every recipe measured on it: ``{"label", "runs", "met" (seeds
+    meeting every target), "seeds", "default", "alternative"}``. The default recipe's own runs
+    come first; the alternatives are the penalty variants, which could replace it (the rows
+    without clusters and the TF tutorial's are measured for comparison only)."""
+    t, out = TARGETS[mode], {}
+    for data in ("ring", "grid", "mnist5k"):
+        if not results.get(data):
+            continue
+        variant = penalty_variant(results.get("recipes", {}).get(data, {}))
+        label = f"{variant} (default)" if variant else "default recipe"
+        groups = [(label, results[data], True)]
+        rows = results.get("penalties", {}).get(data, {}).get("rows", [])
+        for variant in dict.fromkeys(r["variant"] for r in rows):
+            groups.append((variant, [r for r in rows if r["variant"] == variant], True))
+        if results.get(f"{data}_no_clusters"):
+            groups.append(("without clusters", results[f"{data}_no_clusters"], False))
+        if data == "mnist5k" and results.get("tf_tutorial"):
+            groups.append(("TF tutorial", results["tf_tutorial"], False))
+        real = results.get(f"{data}_real")
+        verdicts = []
+        for i, (label, runs, alternative) in enumerate(groups):
+            if data == "mnist5k":
+                met = sum(not digit_misses(r, real, t) for r in runs) if real else 0
+            else:
+                met = sum(not toy_misses(r["final"], real, t, data) for r in runs)
+            verdicts.append(
+                {
+                    "label": label,
+                    "runs": runs,
+                    "met": met,
+                    "seeds": len(runs),
+                    "default": i == 0,
+                    "alternative": alternative and i > 0,
+                }
+            )
+        out[data] = verdicts
+    return out
+
+
+def steps_to_targets(run: dict, real: dict | None, t: dict, data: str) -> int | None:
+    """The first mark of ``run``'s curve from which on every mark meets the targets (the steps
+    the recipe needs), or None if its last mark misses them."""
+    needed = None
+    for point in run["curve"]:
+        if toy_misses(point, real, t, data):
+            needed = None
+        elif needed is None:
+            needed = point["step"]
+    return needed
 
 
 def _snapshot_callback(marks):
@@ -164,6 +292,8 @@ CURVE_KEYS = (
     "modes",
     "high_quality",
     "spread",
+    "spread_axes",
+    "reverse_kl",
     "frechet_distance",
     "classifier_score",
     "classes_present",
@@ -220,7 +350,7 @@ def real_toy_reference(data: str, n: int = 2500, seed: int = 0) -> dict:
 
     coverage = {"ring": metrics.ring_coverage, "grid": metrics.grid_coverage}[data]
     c = coverage(datasets.sample_toy(data, n, seed=seed))
-    keys = ("modes", "n_modes", "high_quality", "spread", "reverse_kl")
+    keys = ("modes", "n_modes", "high_quality", "spread", "spread_axes", "reverse_kl")
     return {"n": n, **{k: c[k] for k in keys}}
 
 
@@ -324,11 +454,9 @@ def check(results: dict, mode: str) -> list[str]:
     for data in ("ring", "grid"):
         runs = results.get(data, [])
         for r in runs:
-            if r["final"]["modes"] < t[f"{data}_modes"]:
-                missed.append(
-                    f"{data} seed {r['seed']}: {r['final']['modes']} modes < {t[f'{data}_modes']}"
-                )
-        if runs:
+            lines = toy_misses(r["final"], results.get(f"{data}_real"), t, data)
+            missed += [f"{data} seed {r['seed']}: {line}" for line in lines]
+        if runs and "toy_high_quality" in t:  # the quick targets judge the mean share
             mean_hq = sum(r["final"]["high_quality"] for r in runs) / len(runs)
             if mean_hq < t["toy_high_quality"]:
                 missed.append(
@@ -338,19 +466,16 @@ def check(results: dict, mode: str) -> list[str]:
     if results.get("mnist5k") and real is None:
         missed.append("mnist5k: no real-digit reference to judge the runs against")
     for r in results.get("mnist5k", []) if real else []:
-        f = r["final"]
-        if f["frechet_distance"] > t["fd_ratio"] * real["frechet_distance"]:
-            missed.append(
-                f"mnist5k seed {r['seed']}: FD {f['frechet_distance']:.2f} > "
-                f"{t['fd_ratio']} x real {real['frechet_distance']:.2f}"
-            )
-        if f["classifier_score"] < t["score_ratio"] * real["classifier_score"]:
-            missed.append(
-                f"mnist5k seed {r['seed']}: score {f['classifier_score']:.2f} < "
-                f"{t['score_ratio']} x real {real['classifier_score']:.2f}"
-            )
-        if f["classes_present"] < t["classes"]:
-            missed.append(f"mnist5k seed {r['seed']}: {f['classes_present']} classes")
+        missed += [f"mnist5k seed {r['seed']}: {line}" for line in digit_misses(r, real, t)]
+    if mode == "full":
+        for data, verdicts in recipe_verdicts(results).items():
+            default = next(v for v in verdicts if v["default"])
+            better = [v for v in verdicts if v["alternative"] and v["met"] > default["met"]]
+            missed += [
+                f"{data}: {v['label']} met every target on {v['met']} of {v['seeds']} seeds, "
+                f"the default recipe on {default['met']}: make it the default"
+                for v in better
+            ]
     classifiers = digit_classifiers(results)
     if len(classifiers) > 1:
         # Frechet distances from two classifiers lie in two feature spaces: no table may mix them
@@ -434,7 +559,7 @@ def main(argv=None) -> int:
         "loss-seeds",
         "article-variants",
         "few-images",
-        "penalties-grid",
+        *PENALTY_PARTS,
         "throughput",
         "chapters",
     )
@@ -602,17 +727,23 @@ def main(argv=None) -> int:
                 + ", ".join(f"{r['variant']} FD {r['frechet_distance']:.1f}" for r in last),
                 flush=True,
             )
-    if "penalties-grid" in only:
-        data = "grid"
+    for part, data in PENALTY_PARTS.items():
+        if part not in only:
+            continue
         table = {"gamma": PENALTY_GAMMA[data], "steps": steps[data], "rows": []}
         results.setdefault("penalties", {})[data] = table
+        default = penalty_variant(dataclasses.asdict(recipes.RECIPES[data]))
         for seed in seeds:
             for variant in PENALTY_VARIANTS:
+                if variant == default:  # the default recipe's own runs are that row
+                    continue
                 print(f"{data}, {variant}, seed {seed}, {steps[data]} steps ...", flush=True)
                 run = train_and_measure(
                     data, steps[data], seed, scale, recipe=penalty_recipe(data, variant)
                 )
                 table["rows"].append({"variant": variant, **run})
+                if data == "mnist5k" and "mnist5k_real" not in results:
+                    results["mnist5k_real"] = real_reference(run["final"])
                 save(results, out, mode)
                 print(f"  {json.dumps(run['final'])}", flush=True)
     if "throughput" in only:

@@ -57,7 +57,9 @@ def mode_coverage(samples, centres, sigma: float) -> dict:
         around its centre (per coordinate) divided by ``sigma``; ``None`` when no mode is
         covered. Samples drawn from the mixture itself give about 0.97 (the 3-sigma cut
         trims the tails), so a spread well below that means samples packed more tightly than
-        the data.
+        the data. ``spread_axes`` is the same median taken per axis (one value per coordinate:
+        a mode squeezed along one axis and stretched along the other shows there, not in
+        ``spread``).
     """
     samples = _finite_2d("samples", samples)
     centres = np.asarray(centres, dtype=np.float64)
@@ -70,15 +72,16 @@ def mode_coverage(samples, centres, sigma: float) -> dict:
     good = dist[np.arange(len(samples)), nearest] <= 3 * sigma
     counts = np.bincount(nearest[good], minlength=len(centres))
     offsets = samples[good] - centres[nearest[good]]
-    spreads = [
-        np.sqrt(np.mean(offsets[nearest[good] == m] ** 2)) / sigma for m in np.flatnonzero(counts)
-    ]
+    covered = np.flatnonzero(counts)
+    spreads = [np.sqrt(np.mean(offsets[nearest[good] == m] ** 2)) / sigma for m in covered]
+    per_axis = [np.sqrt(np.mean(offsets[nearest[good] == m] ** 2, axis=0)) / sigma for m in covered]
     return {
         "modes": int((counts > 0).sum()),
         "n_modes": len(centres),
         "high_quality": float(good.mean()),
         "counts": counts.tolist(),
         "spread": float(np.median(spreads)) if spreads else None,
+        "spread_axes": np.median(per_axis, axis=0).tolist() if per_axis else None,
         "reverse_kl": mode_reverse_kl(counts) if counts.sum() else None,
     }
 

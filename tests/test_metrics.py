@@ -184,6 +184,21 @@ def test_spread_is_about_one_for_the_data_and_shrinks_with_tighter_samples():
     assert metrics.ring_coverage(np.full((10, 2), 5.0))["spread"] is None
 
 
+def test_spread_per_axis_shows_a_mode_squeezed_along_one_axis_only():
+    from ganbook_lib import data
+
+    real = data.sample_toy("grid", 2500, seed=0)
+    centres = metrics.GRID_CENTRES[
+        np.argmin(np.linalg.norm(real[:, None] - metrics.GRID_CENTRES[None], axis=-1), axis=1)
+    ]
+    x, y = metrics.grid_coverage(real)["spread_axes"]
+    assert 0.9 < x < 1.05 and 0.9 < y < 1.05, (x, y)
+    squeezed = centres + (real - centres) * np.array([0.5, 1.0])  # half as wide along x
+    sx, sy = metrics.grid_coverage(squeezed)["spread_axes"]
+    assert abs(sx - 0.5 * x) < 0.03 and abs(sy - y) < 0.03, (sx, sy, x, y)
+    assert metrics.grid_coverage(np.full((10, 2), 50.0))["spread_axes"] is None
+
+
 def test_evaluate_measures_the_weight_average_or_the_generator_itself():
     from ganbook_lib import data, models, training
 
