@@ -16,6 +16,7 @@ whose runs are shorter). No target depends on the speed of the machine.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -29,11 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 
-# Training lengths (generator steps): the recipes' own defaults in the full suite, and about a
-# sixth of them in quick mode. Quality is measured at these fractions of each run.
+# Training lengths (generator steps): the recipes' own defaults in the full suite, and a sixth
+# to a half of them in quick mode. Quality is measured at these fractions of each run.
 STEPS = {
     "full": {"ring": 20000, "grid": 20000, "mnist5k": 3000},
-    "quick": {"ring": 3000, "grid": 6000, "mnist5k": 600},
+    "quick": {"ring": 3000, "grid": 10000, "mnist5k": 600},
 }
 MARK_FRACTIONS = (0.1, 0.25, 0.5, 0.75, 1.0)
 
@@ -79,13 +80,13 @@ PENALTY_VARIANTS = {
     "RpGAN + R1 + R2": {"loss": "rpgan", "r1": True, "r2": True},
 }
 PENALTY_GAMMA = {"ring": 0.1, "grid": 0.1, "mnist5k": 1.0}
+# what self-conditioning buys: the self-conditioned recipes without their clusters
+NO_CLUSTER_PARTS = {"no-clusters-2d": ("ring", "grid"), "no-clusters-digits": ("mnist5k",)}
 PENALTY_PARTS = {"penalties-ring": "ring", "penalties-grid": "grid", "penalties-digits": "mnist5k"}
 
 
 def penalty_recipe(data: str, variant: str):
     """The default recipe for ``data`` with the loss and penalties of ``variant``."""
-    import dataclasses
-
     from ganbook_lib import recipes
 
     v, gamma = PENALTY_VARIANTS[variant], PENALTY_GAMMA[data]
@@ -121,11 +122,13 @@ def tutorial_steps(mnist5k_steps: int) -> int:
 
 
 # The targets (issue 5), checked at the full suite's step counts.
-# Quick mode (CI) trains a fifth to a third of the steps and checks looser bounds, so that it
+# Quick mode (CI) trains a sixth to a half of the steps and checks looser bounds, so that it
 # fails only on a clear miss or a regression. Measured in quick mode on 2026-12-01 (2 cores,
-# 198 GFLOP/s): ring 8/8 at 93.5 % high quality (3,000 steps, 23 s), grid 25/25 at 90.5 %
-# (6,000 steps, 57 s; at 3,000 steps it covered 25/25 at only 67 %), digits FD 7.0x real and
-# score 0.90 of real (600 steps, 66 s).
+# 198 GFLOP/s): digits FD 7.0x real and score 0.90 of real (600 steps, 66 s). With the 2-D
+# recipes' R1 and R2 (issue 12), measured on 2026-12-04 (264 GFLOP/s): ring 8/8 at 93.1 %
+# (3,000 steps, 39 s); grid 25/25 at 71.4 % after 6,000 steps (76 s), 82.8 % after 10,000
+# (104 s): the penalties make the early samples less precise (the appendix's curves), so the
+# grid trains 10,000 steps and the quick share is judged at 75 %.
 TARGETS = {
     # Issue 12 raised them to what the data themselves score. The 2-D mixtures, every seed: all
     # modes; a high-quality share within one point of the real data's own (about 98.9 %, the
@@ -155,7 +158,7 @@ TARGETS = {
     "quick": {
         "ring_modes": 7,
         "grid_modes": 23,
-        "toy_high_quality": 0.80,
+        "toy_high_quality": 0.75,
         "fd_ratio": 10.0,
         "score_ratio": 0.80,
         "classes": 10,
@@ -333,6 +336,7 @@ def train_and_measure(
     return {
         "data": data,
         "seed": seed,
+        "recipe": dataclasses.asdict(run.recipe),
         "steps": run.step,
         "seconds": round(run.seconds_trained, 1),
         "scaled_seconds": round(run.seconds_trained * scale, 1),
@@ -553,7 +557,7 @@ def main(argv=None) -> int:
         "mnist5k",
         "tf-tutorial",
         "tutorial-long",
-        "no-clusters",
+        *NO_CLUSTER_PARTS,
         "k-steps",
         "loss-recipes",
         "loss-seeds",
@@ -578,7 +582,6 @@ def main(argv=None) -> int:
     mode = "quick" if args.quick else "full"
     seeds = args.seeds or ([0] if args.quick else [0, 1, 2])
     only = set(args.only or (parts[:3] + ("throughput",) if args.quick else parts))
-    import dataclasses
 
     out = Path(args.out) if args.out else RESULTS / f"{mode}.json"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -659,9 +662,11 @@ def main(argv=None) -> int:
             )
         ]
         save(results, out, mode)
-    if "no-clusters" in only:
+    for part, datasets in NO_CLUSTER_PARTS.items():
+        if part not in only:
+            continue
         # what self-conditioning buys: the same recipes without their clusters
-        for data in ("grid", "mnist5k"):
+        for data in datasets:
             plain = dataclasses.replace(recipes.RECIPES[data], clusters=0)
             results[f"{data}_no_clusters"] = []
             for seed in seeds:

@@ -388,7 +388,7 @@ def cluster_data(x: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
     puts fewer samples between them (on the grid) and makes fewer in-between shapes (digits).
     Liu et al. cluster the discriminator's features and re-cluster during training; one
     k-means of the raw data before training is this library's simplification, enough for the
-    grid and for digits.
+    2-D mixtures and for digits.
     """
     from sklearn.cluster import KMeans
 

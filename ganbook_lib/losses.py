@@ -109,6 +109,8 @@ def relativistic_generator_loss(d_fake, d_real):
 
 
 def _critic_gradients(critic, x, *critic_args):
+    if not tf.is_tensor(x):  # a NumPy array cannot be watched
+        x = tf.convert_to_tensor(x, dtype=tf.float32)
     with tf.GradientTape() as tape:
         tape.watch(x)
         out = critic([x, *critic_args] if critic_args else x, training=True)

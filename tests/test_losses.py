@@ -84,6 +84,10 @@ def test_gradient_penalty_of_steeper_linear_critic():
 def test_r1_penalty_of_linear_discriminator_is_squared_norm():
     d = linear_critic([1.0, 2.0])
     assert float(losses.r1_penalty(d, tf.random.normal((8, 2)))) == pytest.approx(5.0, rel=1e-5)
+    # a NumPy batch is accepted, as the other losses accept it
+    x = np.random.default_rng(0).normal(size=(8, 2))
+    assert float(losses.r1_penalty(d, x)) == pytest.approx(5.0, rel=1e-5)
+    assert float(losses.r2_penalty(d, x)) == pytest.approx(5.0, rel=1e-5)
 
 
 def test_optimal_discriminator_for_two_gaussians():

@@ -9,10 +9,11 @@ from ganbook_lib import GanbookError, data, recipes
 from ganbook_lib.references import tf_tutorial
 
 
-def test_the_grid_and_mnist5k_recipes_are_self_conditioned_and_the_others_are_not():
-    assert recipes.RECIPES["grid"].clusters == recipes.RECIPES["mnist5k"].clusters == 50
+def test_the_2d_and_mnist5k_recipes_are_self_conditioned_and_the_others_are_not():
+    conditioned = ("ring", "grid", "mnist5k")
+    assert {recipes.RECIPES[name].clusters for name in conditioned} == {50}
     assert tf_tutorial.RECIPE.clusters == 0
-    others = set(recipes.RECIPES) - {"grid", "mnist5k"}
+    others = set(recipes.RECIPES) - set(conditioned)
     assert all(recipes.RECIPES[name].clusters == 0 for name in others)
 
 
@@ -24,7 +25,11 @@ def test_build_gan_runs_several_steps_per_execution_with_the_same_numbers():
     weights = {}
     for n in (1, 4):
         ganbook_lib.set_seed(0)
-        gan = recipes.build_gan(recipes.RECIPES["ring"], info, seed=0, steps_per_execution=n)
+        # without the ring recipe's R1 and R2: their double backward pass on the CPU does not
+        # always give bit-identical weights from one run to the next (being investigated), and
+        # this test is about steps_per_execution
+        plain = dataclasses.replace(recipes.RECIPES["ring"], r1_weight=0.0, r2_weight=0.0)
+        gan = recipes.build_gan(plain, info, seed=0, steps_per_execution=n)
         assert gan.steps_per_execution == n
         gan.fit(data.make_dataset(x, batch_size=64, seed=0), steps_per_epoch=8, verbose=0)
         assert gan.step == 8
