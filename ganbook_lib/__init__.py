@@ -20,6 +20,8 @@ Core modules, each with one job:
 - ``files``      atomic file writes for run directories
 - ``checks``     argument checks at public boundaries
 
+``ganbook_lib.grading`` checks the chapters' graded coding exercises (``grader.check`` in a
+student's notebook, ``ganbook grade`` for a folder of submissions).
 ``ganbook_lib.chapters`` holds one module per chapter topic (the game's snapshots, the loss
 theory, the article's code, the semi-supervised and video GANs, diagnostics, the Dirac GAN).
 A chapter module may import the core; the core never imports a chapter module.

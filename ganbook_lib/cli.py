@@ -51,7 +51,7 @@ def _non_negative_int(text):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``ganbook`` argument parser (sub-commands train, sample, evaluate, bench)."""
+    """The ``ganbook`` argument parser (sub-commands train, sample, evaluate, grade, bench)."""
     from .losses import LOSSES
 
     parser = _Parser(prog="ganbook", description="Train, sample and evaluate the book's GANs.")
@@ -90,6 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="print a run's quality measures as JSON")
     evaluate.add_argument("--run", required=True, help="a directory written by 'ganbook train'")
 
+    grade = sub.add_parser(
+        "grade", help="run students' notebooks and score their exercises into a CSV file"
+    )
+    grade.add_argument(
+        "submissions", nargs="+", help="notebooks (named like the chapter's) or folders of them"
+    )
+    grade.add_argument("--out", required=True, help="the CSV file to write")
+    grade.add_argument("--hidden", help="a folder of hidden checks, such as graders/hidden")
+    grade.add_argument(
+        "--timeout", type=_positive(int), default=600, help="seconds allowed for one cell"
+    )
+
     bench = sub.add_parser("bench", help="benchmarks")
     bench_sub = bench.add_subparsers(dest="bench", required=True, parser_class=_Parser)
     throughput = bench_sub.add_parser(
@@ -116,8 +128,41 @@ def print_json(obj, stream=None) -> None:
     stream.write("\n")
 
 
+def _grade(args) -> None:
+    from pathlib import Path
+
+    from . import grading
+
+    notebooks = []
+    for item in args.submissions:
+        path = Path(item)
+        if path.is_dir():
+            notebooks += sorted(path.rglob("*.ipynb"))
+        elif path.is_file():
+            notebooks.append(path)
+        else:
+            raise GanbookError(f"no such notebook or folder: {item}")
+    if not notebooks:
+        raise GanbookError("no notebooks (.ipynb) among the submissions")
+    if args.hidden is not None and not Path(args.hidden).is_dir():
+        raise GanbookError(f"--hidden {args.hidden}: no such folder of hidden checks")
+    for notebook in notebooks:
+        grading.chapter_of(notebook)  # every name is checked before anything runs
+    rows = []
+    for notebook in notebooks:
+        results = grading.grade_notebook(notebook, args.hidden, args.timeout)
+        got = sum(r.points for r in results.values())
+        possible = sum(r.possible for r in results.values())
+        print(f"{notebook}: {got:g} of {possible:g} points", flush=True)
+        rows.append((str(notebook), results))
+    print(f"wrote {grading.write_scores(rows, args.out)}")
+
+
 def _run(args) -> None:
     from . import runs
+
+    if args.command == "grade":
+        return _grade(args)
 
     if args.command == "train":
         verbose = 0 if args.quiet else (1 if sys.stdout.isatty() else 2)

@@ -3,7 +3,11 @@
     python scripts/student_version.py [--out _build/student]
 
 Every ``{solution}`` directive (sphinx-exercise) is removed from the markdown cells; exercises,
-prose and code stay. Outputs are cleared. The originals in ``book/`` are not touched.
+prose and code stay. In a graded coding exercise's solution cell (metadata
+``ganbook.exercise``) the lines between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` become a
+``raise NotImplementedError`` for the student to replace, and the cell is shown, not folded;
+the ``grader.check(...)`` cells after it stay. Outputs are cleared. The originals in ``book/``
+are not touched.
 """
 
 from __future__ import annotations
@@ -23,6 +27,25 @@ def strip_solutions(text: str) -> tuple[str, int]:
     return SOLUTION.subn("", text)
 
 
+CODE_SOLUTION = re.compile(
+    r"^(?P<indent>[ \t]*)# BEGIN SOLUTION[ \t]*\n.*?^[ \t]*# END SOLUTION[ \t]*(\n|$)", re.S | re.M
+)
+
+
+def stub_solution(code: str) -> tuple[str, int]:
+    """``code`` with each ``# BEGIN SOLUTION`` ... ``# END SOLUTION`` region replaced by a
+    ``raise NotImplementedError`` at the region's indentation, and how many were replaced."""
+
+    def stub(match):
+        indent = match.group("indent")
+        return f'{indent}raise NotImplementedError("your code here")\n'
+
+    out, n = CODE_SOLUTION.subn(stub, code)
+    if "# BEGIN SOLUTION" in out or "# END SOLUTION" in out:
+        raise ValueError("unbalanced # BEGIN SOLUTION / # END SOLUTION markers")
+    return out.rstrip("\n"), n
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "_build" / "student"))
@@ -38,6 +61,13 @@ def main(argv=None) -> int:
                 cell["source"], removed = text, removed + n
             elif cell["cell_type"] == "code":
                 cell["outputs"], cell["execution_count"] = [], None
+                if cell["metadata"].get("ganbook", {}).get("exercise"):
+                    code, n = stub_solution("".join(cell["source"]))
+                    if not n:
+                        raise SystemExit(f"{path.name}: a graded solution cell has no markers")
+                    cell["source"], removed = code, removed + n
+                    tags = [t for t in cell["metadata"].get("tags", []) if t != "hide-input"]
+                    cell["metadata"]["tags"] = tags
         (out / path.name).write_text(
             json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )

@@ -4,6 +4,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -26,6 +28,30 @@ def test_student_version_removes_solutions_only():
     assert n == 2
     assert "{exercise}" in stripped and "Add." in stripped and "After" in stripped
     assert "{solution}" not in stripped and "print(1)" not in stripped and "End" in stripped
+
+
+def test_student_version_replaces_a_graded_solution_by_a_stub_at_its_indentation():
+    student = load("student_version")
+    code = (
+        "def loss(a, b):\n"
+        '    """Docstring stays."""\n'
+        "    # BEGIN SOLUTION\n"
+        "    total = a + b\n"
+        "    return total\n"
+        "    # END SOLUTION\n"
+    )
+    stub, n = student.stub_solution(code)
+    assert n == 1
+    assert stub == (
+        'def loss(a, b):\n    """Docstring stays."""\n'
+        '    raise NotImplementedError("your code here")'
+    )
+    namespace = {}
+    exec(stub, namespace)
+    with pytest.raises(NotImplementedError):
+        namespace["loss"](1, 2)
+    with pytest.raises(ValueError, match="unbalanced"):
+        student.stub_solution("x = 1\n# BEGIN SOLUTION\ny = 2\n")
 
 
 def test_link_check_finds_broken_links_and_anchors(tmp_path, monkeypatch):
