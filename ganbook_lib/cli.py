@@ -137,7 +137,9 @@ def _grade(args) -> None:
     for item in args.submissions:
         path = Path(item)
         if path.is_dir():
-            notebooks += sorted(path.rglob("*.ipynb"))
+            notebooks += sorted(
+                p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+            )
         elif path.is_file():
             notebooks.append(path)
         else:

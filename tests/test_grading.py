@@ -39,110 +39,32 @@ SOLUTIONS = {exercise: code for _, _, exercise, code in graded_cells()}
 STUBS = {e: _student_version().stub_solution(code)[0] for e, code in SOLUTIONS.items()}
 
 
+def _wrong_answers():
+    """Every typical wrong answer, from tests/wrong_answers/chNN.py (one file per chapter)."""
+    out = []
+    for path in sorted((ROOT / "tests" / "wrong_answers").glob("ch[0-9][0-9].py")):
+        spec = importlib.util.spec_from_file_location(f"wrong_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        assert all(w[0][2:4] == path.stem[2:] for w in module.WRONG), path.name
+        out += module.WRONG
+    return out
+
+
 # (exercise, what is wrong, code, the check that must fail, words its message must contain)
-WRONG = [
-    (
-        "ch02-q1",
-        "the article's L_D, which is V itself (sign flipped)",
-        """
-        def discriminator_loss(d_real, d_fake):
-            return (tf.reduce_mean(tf.math.log_sigmoid(d_real))
-                    + tf.reduce_mean(tf.math.log_sigmoid(-d_fake)))
-        """,
-        "discriminator_loss_at_logit_zero",
-        "2 log 2 = 1.386",
-    ),
-    (
-        "ch02-q1",
-        "probabilities passed where the formula wants logits",
-        """
-        def discriminator_loss(d_real, d_fake):
-            p_real, p_fake = tf.sigmoid(d_real), tf.sigmoid(d_fake)
-            return tf.reduce_mean(tf.nn.softplus(-p_real)) + tf.reduce_mean(tf.nn.softplus(p_fake))
-        """,
-        "discriminator_loss_at_logit_zero",
-        "2 log 2 = 1.386",
-    ),
-    (
-        "ch02-q1",
-        "log of the sigmoid, infinite once the sigmoid rounds to 0 or 1",
-        """
-        def discriminator_loss(d_real, d_fake):
-            return (-tf.reduce_mean(tf.math.log(tf.sigmoid(d_real)))
-                    - tf.reduce_mean(tf.math.log(1.0 - tf.sigmoid(d_fake))))
-        """,
-        "discriminator_loss_is_exact_for_large_logits",
-        "softplus",
-    ),
-    (
-        "ch02-q1",
-        "real and fake swapped",
-        """
-        def discriminator_loss(d_real, d_fake):
-            return tf.reduce_mean(tf.nn.softplus(d_real)) + tf.reduce_mean(tf.nn.softplus(-d_fake))
-        """,
-        "discriminator_loss_gradient_signs",
-        "check the signs",
-    ),
-    (
-        "ch02-q1",
-        "one mean over the element-wise sum of the two batches",
-        """
-        def discriminator_loss(d_real, d_fake):
-            return tf.reduce_mean(tf.nn.softplus(-d_real) + tf.nn.softplus(d_fake))
-        """,
-        "discriminator_loss_averages_each_batch_on_its_own",
-        "may differ in size",
-    ),
-    (
-        "ch02-q1",
-        "NumPy instead of TensorFlow: no gradient",
-        """
-        def discriminator_loss(d_real, d_fake):
-            softplus = lambda x: np.logaddexp(0.0, x)
-            return np.mean(softplus(-np.asarray(d_real))) + np.mean(softplus(np.asarray(d_fake)))
-        """,
-        "discriminator_loss_gradient_signs",
-        "TensorFlow operations",
-    ),
-    (
-        "ch02-q2",
-        "the article's L_G = E[log D(x')], minimised as written",
-        """
-        def nonsaturating_generator_loss(d_fake):
-            return tf.reduce_mean(tf.math.log_sigmoid(d_fake))
-        """,
-        "generator_loss_at_logit_zero",
-        "log 2 = 0.693",
-    ),
-    (
-        "ch02-q2",
-        "the fakes labelled 0 (the discriminator's view)",
-        """
-        def nonsaturating_generator_loss(d_fake):
-            return tf.reduce_mean(tf.nn.softplus(d_fake))
-        """,
-        "generator_loss_is_cross_entropy_with_label_real",
-        "labelled REAL",
-    ),
-    (
-        "ch02-q2",
-        "the minimax loss, which saturates",
-        """
-        def nonsaturating_generator_loss(d_fake):
-            return -tf.reduce_mean(tf.nn.softplus(d_fake)) + 2 * tf.math.log(2.0)
-        """,
-        "generator_loss_gradient_is_strong_when_rejected",
-        "non-saturating means",
-    ),
-]
+WRONG = _wrong_answers()
+SIGN_FLIPPED = next(w[2] for w in WRONG if w[1].startswith("the article's L_D, which is V"))
 
 
 def namespace(code: str) -> dict:
+    import math
+
+    import keras
     import numpy as np
     import tensorflow as tf
 
-    ns = {"tf": tf, "np": np}
+    # what every chapter's setup cell has imported; a solution imports anything else itself
+    ns = {"tf": tf, "np": np, "keras": keras, "math": math}
     exec(textwrap.dedent(code), ns)
     return ns
 
@@ -166,7 +88,9 @@ def test_the_blank_stub_scores_zero_and_says_it_is_not_written(exercise):
     assert len(str(result).splitlines()) == 2  # the same reason is said once
 
 
-@pytest.mark.parametrize("exercise, what, code, check, words", WRONG, ids=[w[1] for w in WRONG])
+@pytest.mark.parametrize(
+    "exercise, what, code, check, words", WRONG, ids=[f"{w[0]} {w[1]}" for w in WRONG]
+)
 def test_a_typical_wrong_answer_loses_points_with_a_message_that_names_it(
     exercise, what, code, check, words
 ):
@@ -211,7 +135,8 @@ def test_a_missing_function_and_a_bad_exercise_id_say_what_to_do():
 
 
 def test_the_result_reads_as_one_line_per_failure():
-    result = grading.Grader("02").check("ch02-q2", namespace(WRONG[-2][2]))  # labelled 0
+    labelled_0 = next(w[2] for w in WRONG if w[1].startswith("the fakes labelled 0"))
+    result = grading.Grader("02").check("ch02-q2", namespace(labelled_0))
     lines = str(result).splitlines()
     assert lines[0] == "ch02-q2: 1 of 3 checks passed (1 of 3 points)", lines
     assert lines[1].startswith("  - the loss must be the cross-entropy of the fakes labelled REAL")
@@ -247,8 +172,12 @@ def test_ganbook_grade_runs_three_submissions_and_writes_their_scores(tmp_path):
     answers = {
         "alice": SOLUTIONS["ch02-q1"] + "\n" + SOLUTIONS["ch02-q2"],
         "bob": STUBS["ch02-q1"] + "\n" + STUBS["ch02-q2"],
-        "carol": textwrap.dedent(WRONG[0][2]) + "\n" + SOLUTIONS["ch02-q2"],
+        "carol": textwrap.dedent(SIGN_FLIPPED) + "\n" + SOLUTIONS["ch02-q2"],
     }
+    (tmp_path / "dave").mkdir()  # a file that is not a notebook: 0 points, the others graded
+    (tmp_path / "dave" / "02_core_concepts.ipynb").write_text("{not json")
+    (tmp_path / "alice" / ".ipynb_checkpoints").mkdir(parents=True)  # Jupyter's copies: skipped
+    (tmp_path / "alice" / ".ipynb_checkpoints" / "02_core_concepts-checkpoint.ipynb").write_text("")
     for student, code in answers.items():
         nb = nbformat.v4.new_notebook()
         nb.cells = [
@@ -256,10 +185,10 @@ def test_ganbook_grade_runs_three_submissions_and_writes_their_scores(tmp_path):
             nbformat.v4.new_code_cell(textwrap.dedent(code)),
             nbformat.v4.new_code_cell("1 / 0  # a broken cell does not stop the grading"),
         ]
-        (tmp_path / student).mkdir()
+        (tmp_path / student).mkdir(exist_ok=True)
         nbformat.write(nb, tmp_path / student / "02_core_concepts.ipynb")
     out = tmp_path / "scores.csv"
-    folders = [str(tmp_path / s) for s in answers]
+    folders = [str(tmp_path / s) for s in (*answers, "dave")]
     done = subprocess.run(
         [
             sys.executable,
@@ -284,7 +213,9 @@ def test_ganbook_grade_runs_three_submissions_and_writes_their_scores(tmp_path):
     assert 0 < float(rows["carol"]["total"]) < float(possible)
     assert "2 log 2 = 1.386" in rows["carol"]["ch02-q1 feedback"]
     assert rows["carol"]["ch02-q2"] == rows["alice"]["ch02-q2"]
-    assert "of" in done.stdout and "points" in done.stdout
+    assert rows["dave"]["total"] == "0" and rows["dave"]["possible"] == possible
+    assert "not a readable notebook" in rows["dave"]["ch02-q1 feedback"]
+    assert len(rows) == 4 and "of" in done.stdout and "points" in done.stdout
 
 
 def test_ganbook_grade_rejects_what_it_cannot_grade_in_one_line(tmp_path):
@@ -305,3 +236,55 @@ def test_ganbook_grade_rejects_what_it_cannot_grade_in_one_line(tmp_path):
         assert done.returncode == 2 and words in done.stderr, done.stderr
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     assert not (tmp_path / "s.csv").exists()
+
+
+def test_no_later_cell_calls_a_function_the_student_version_leaves_as_a_stub():
+    """In the student version a graded function raises NotImplementedError until written, so
+    the chapter's own cells after it must use the library's version, or the notebook would stop
+    there for every student who has not done the exercise yet."""
+    import ast
+
+    for path in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        stubbed = set()
+        for cell in cells:
+            code = "".join(cell["source"])
+            if cell["cell_type"] != "code" or code.lstrip().startswith(("%", "!")):
+                continue
+            if cell["metadata"].get("ganbook", {}).get("exercise"):
+                tree = ast.parse(code)
+                stubbed |= {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+                continue
+            try:
+                tree = ast.parse(code)
+            except SyntaxError:  # IPython magics inside the cell
+                continue
+            used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} & stubbed
+            assert not used, f"{path.name} cell {cell.get('id')} calls the student's {used}"
+
+
+@pytest.mark.slow
+def test_the_blank_student_notebook_runs_to_its_end_and_scores_zero(tmp_path):
+    """Chapter 2's student version, as students receive it, runs without an error in a fresh
+    kernel (each grader cell reports, it does not raise) and scores 0 of its points."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    student = _student_version()
+    nb, removed = student.student_notebook(ROOT / "book" / "02_core_concepts.ipynb")
+    assert removed >= 2
+    notebook = nbformat.reads(json.dumps(nb), as_version=4)
+    NotebookClient(
+        notebook,
+        timeout=600,
+        allow_errors=False,
+        resources={"metadata": {"path": str(ROOT / "book")}},
+    ).execute()
+    outputs = "".join(
+        o.get("text", "") + "".join(o.get("data", {}).get("text/plain", ""))
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+    for exercise in ("ch02-q1", "ch02-q2"):
+        assert f"{exercise}: 0 of" in outputs and "is not written yet" in outputs, outputs[-500:]

@@ -98,3 +98,69 @@ def test_the_speed_check_runs_chapters_on_one_core_with_one_thread(tmp_path, cap
     assert check.main([str(one), str(many)]) == 1
     out = capsys.readouterr().out
     assert "many.ipynb: FAILED on one core" in out and "1 of 2 chapters passed" in out
+
+
+def test_the_published_student_branch_has_every_chapter_stubbed_and_links_to_colab(tmp_path):
+    import json
+
+    student = load("student_version")
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        import student_launch
+    finally:
+        sys.path.remove(str(ROOT / "_ext"))
+    assert student.main(["--out", str(tmp_path), "--publish"]) == 0
+    chapters = sorted(p.name for p in (ROOT / "book").glob("*.ipynb"))
+    assert sorted(p.name for p in (tmp_path / "book").glob("*.ipynb")) == chapters
+    assert (tmp_path / "book" / "images").is_dir()
+    readme = (tmp_path / "README.md").read_text()
+    repo, branch = student.repository()
+    for name in chapters:
+        text = (tmp_path / "book" / name).read_text()
+        assert "# BEGIN SOLUTION" not in text and "{solution}" not in text, name
+        graded = student_launch.has_graded_exercise(ROOT / "book" / name)
+        assert ("NotImplementedError" in text) == graded, name
+        url = student_launch.student_colab_url(
+            f"https://github.com/{repo}",
+            "https://colab.research.google.com",
+            branch,
+            f"book/{name}",
+        )
+        assert f"]({url})" in readme, name  # the README and the book's pages link alike
+        cells = json.loads(text)["cells"]
+        assert all(not c.get("outputs") for c in cells if c["cell_type"] == "code"), name
+
+
+def test_the_student_launch_link_joins_the_themes_launch_menu_on_graded_chapters():
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        import student_launch
+    finally:
+        sys.path.remove(str(ROOT / "_ext"))
+    options = {
+        "launch_buttons": {"colab_url": "https://colab.research.google.com"},
+        "repository_url": "https://github.com/ganbook/ganbook",
+    }
+
+    class Config(SimpleNamespace):  # Sphinx's config answers both config[k] and config.k
+        def __getitem__(self, key):
+            return getattr(self, key)
+
+    app = SimpleNamespace(
+        env=SimpleNamespace(doc2path=lambda name: str(next(ROOT.glob(f"{name}.*")))),
+        srcdir=str(ROOT),
+        config=Config(html_theme_options=options, ganbook_student_branch="student"),
+    )
+    context = {"header_buttons": [{"label": "launch-buttons", "buttons": [{"text": "Colab"}]}]}
+    student_launch._add_student_link(app, "book/02_core_concepts", "page.html", context, None)
+    links = context["header_buttons"][0]["buttons"]
+    assert [b["text"] for b in links] == ["Colab", student_launch.LABEL]
+    assert links[1]["url"] == (
+        "https://colab.research.google.com/github/ganbook/ganbook/blob/student/"
+        "book/02_core_concepts.ipynb"
+    )
+    context = {"header_buttons": [{"label": "launch-buttons", "buttons": []}]}
+    student_launch._add_student_link(app, "book/glossary", "page.html", context, None)
+    assert context["header_buttons"][0]["buttons"] == []  # not a notebook: no student version

@@ -67,3 +67,15 @@ def test_gpu_workflow_trains_one_run_on_all_gpus():
     text = (ROOT / ".github" / "workflows" / "gpu.yml").read_text()
     assert 'ganbook bench devices --devices "$gpus"' in text
     assert "ganbook train --data mnist" in text  # under GANBOOK_PROFILE=gpu: every GPU
+
+
+def test_ci_publishes_the_student_notebooks_to_the_branch_the_book_links_to():
+    ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    job = ci["jobs"]["publish-student"]
+    assert job["needs"] == "test-build-check" and job["permissions"]["contents"] == "write"
+    runs = "\n".join(s.get("run", "") for s in job["steps"])
+    assert "scripts/student_version.py --publish" in runs
+    branch = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"][
+        "ganbook_student_branch"
+    ]
+    assert f"git init -q -b {branch}" in runs and runs.rstrip().endswith(f'.git" {branch}')

@@ -219,7 +219,9 @@ def grade_notebook(
 ) -> dict[str, Result]:
     """Run the submitted notebook at ``path`` top to bottom in a fresh kernel (errors in one
     cell do not stop the others) and check every exercise of its chapter, hidden checks
-    included when ``hidden`` names their folder. A notebook that cannot run at all scores 0."""
+    included when ``hidden`` names their folder. A notebook that cannot be read or run to its
+    end (a cell past ``timeout`` seconds, a dead kernel) scores 0, with the reason as feedback;
+    the other submissions are still graded."""
     import json
 
     import nbformat
@@ -229,8 +231,8 @@ def grade_notebook(
     chapter = chapter_of(path)
     try:
         nb = nbformat.read(path, as_version=4)
-    except Exception as exc:  # noqa: BLE001 - an unreadable submission is reported, not fatal
-        raise GanbookError(f"{path} is not a readable notebook: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - an unreadable submission scores 0, with the reason
+        return _unscored(chapter, hidden, f"not a readable notebook ({type(exc).__name__})")
     folder = None if hidden is None else str(Path(hidden).resolve())
     nb.cells.append(
         nbformat.v4.new_code_cell(
@@ -247,7 +249,11 @@ def grade_notebook(
         allow_errors=True,
         resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute()
+    try:
+        client.execute()
+    except Exception as exc:  # noqa: BLE001 - a cell past the timeout, a dead kernel
+        first = (str(exc).strip().splitlines() or [""])[0][:120]
+        return _unscored(chapter, hidden, f"the notebook did not run to its end: {first}")
     for output in nb.cells[-1].get("outputs", []):
         for line in output.get("text", "").splitlines():
             if line.startswith(MARKER):
@@ -262,7 +268,19 @@ def grade_notebook(
                     )
                     for e, r in raw.items()
                 }
-    raise GanbookError(f"{path}: the grading cell printed no grades (the kernel may have died)")
+    return _unscored(
+        chapter, hidden, "the grading cell printed no grades (the kernel may have died)"
+    )
+
+
+def _unscored(chapter: str, hidden, reason: str) -> dict[str, Result]:
+    """Every exercise of ``chapter`` at 0 points of its possible ones, each check failing with
+    ``reason``: what a submission that could not be run scores."""
+    results = Grader(chapter, hidden=hidden).score({})
+    for result in results.values():
+        result.failed = [(name, reason) for name, _ in result.failed]
+        result.passed, result.points = [], 0.0
+    return results
 
 
 def write_scores(rows: list[tuple[str, dict[str, Result]]], out: str | Path) -> Path:
