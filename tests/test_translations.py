@@ -1,0 +1,187 @@
+"""The Chinese edition stays in step with the English one: every translated block records the
+hash of the English it translates, so a changed English cell makes its translation stale and
+fails here; the Chinese notebooks are generated from the English ones, never edited by hand;
+translations keep the math, code, references and numbers, and the glossary's terms."""
+
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.repo
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("translate", ROOT / "scripts" / "translate.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["translate"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+translate = _load()
+TRANSLATED = sorted((ROOT / "translations" / "zh").glob("*.md"))
+PAGES = {p.stem: p for p in translate.pages()}
+
+
+def test_every_translation_file_belongs_to_a_page_of_the_book():
+    assert TRANSLATED, "no translation yet"
+    assert not [p.name for p in TRANSLATED if p.stem not in PAGES]
+
+
+@pytest.mark.parametrize("path", TRANSLATED, ids=lambda p: p.stem)
+def test_a_translated_page_has_no_stale_missing_or_orphaned_block(path):
+    s = translate.status(PAGES[path.stem])
+    problems = {k: v for k, v in s.items() if k != "translated" and v}
+    assert not problems, (
+        f"{path.stem}: {problems}. A stale block's English changed: update its translation, "
+        "then the hash in its marker (python scripts/translate.py template PAGE shows the new one)"
+    )
+
+
+def test_a_one_word_change_to_an_english_cell_makes_its_translation_stale(tmp_path, monkeypatch):
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "id": "a", "metadata": {}, "source": ["# The generator"]},
+            {"cell_type": "code", "id": "b", "metadata": {}, "source": ["x = 1"], "outputs": []},
+            {"cell_type": "markdown", "id": "c", "metadata": {}, "source": ["It learns."]},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    page = tmp_path / "book" / "99_test.ipynb"
+    page.parent.mkdir()
+    page.write_text(json.dumps(nb))
+    monkeypatch.setattr(translate, "TRANSLATIONS", tmp_path / "translations")
+    target = translate.translation_path(page)
+    target.parent.mkdir(parents=True)
+    target.write_text(translate.template(page).replace("# The generator", "# 生成器"))
+    assert translate.status(page)["missing"] == [] and translate.status(page)["stale"] == []
+    nb["cells"][0]["source"] = ["# The discriminator"]
+    page.write_text(json.dumps(nb))
+    assert translate.status(page)["stale"] == ["a"]
+    with pytest.raises(ValueError, match="stale: \\['a'\\]"):
+        translate.translated_notebook(page)
+    nb["cells"].append({"cell_type": "markdown", "id": "d", "metadata": {}, "source": ["New."]})
+    page.write_text(json.dumps(nb))
+    assert translate.status(page)["missing"] == ["d"]
+
+
+def test_the_chinese_notebooks_are_generated_from_the_english_ones_and_translations():
+    chapters = [p for p in TRANSLATED if PAGES[p.stem].suffix == ".ipynb"]
+    for path in chapters:
+        page = PAGES[path.stem]
+        generated = ROOT / "zh" / "book" / page.name
+        assert generated.exists(), f"run python scripts/translate.py notebooks ({page.name})"
+        assert generated.read_text(encoding="utf-8") == translate.notebook_text(
+            translate.translated_notebook(page)
+        ), f"{generated.relative_to(ROOT)} is out of date: python scripts/translate.py notebooks"
+        english = json.loads(page.read_text(encoding="utf-8"))["cells"]
+        chinese = json.loads(generated.read_text(encoding="utf-8"))["cells"]
+        assert [c["source"] for c in english if c["cell_type"] == "code"] == [
+            c["source"] for c in chinese if c["cell_type"] == "code"
+        ]  # the same code, the Colab install cell first
+    written = {p.name for p in (ROOT / "zh" / "book").glob("*.ipynb")}
+    assert written == {PAGES[p.stem].name for p in chapters}
+
+
+FENCE = re.compile(r"^(`{3,}|:{3,})(.*)$")
+KEPT = [
+    re.compile(r"\$\$.*?\$\$", re.S),  # display math
+    re.compile(r"(?<![\$\\])\$(?!\$)(?:[^$\n]|\n(?!\n))+?\$"),  # inline math, may wrap a line
+    re.compile(r"(?<!`)`(?!`)(?:[^`\n]|\n(?!\n))+?`"),  # inline code, roles' targets
+    re.compile(r"^:(?!alt:)\w[\w-]*:.*$", re.M),  # directive options (:label: ...), not alt text
+    re.compile(r"^\([\w-]+\)=$", re.M),  # label lines
+]
+ROLE_TARGET = re.compile(r"\{(?:ref|doc|numref)\}`(?:[^`<]*<)?([^`>]+)>?`")
+
+
+def _kept(text: str) -> list[str]:
+    """What a translation must keep as it is: fenced code, math, inline code, the targets of
+    references, directive options and labels (whitespace normalised: lines may wrap anew)."""
+    prose, code, stack = [], [], []  # stack: the open fences, (marker, is_code)
+    for line in text.splitlines():
+        m = FENCE.match(line.strip())
+        in_code = bool(stack) and stack[-1][1]
+        if m and stack and m.group(1) == stack[-1][0] and not m.group(2).strip():
+            stack.pop()  # a closing fence
+            (code if in_code else prose).append(line if in_code else "")
+        elif in_code:
+            code.append(line)
+        elif m and m.group(2).strip().startswith("{"):
+            stack.append((m.group(1), False))  # a directive: its title may be translated
+            prose.append("")
+        elif m:
+            stack.append((m.group(1), True))  # a code block: kept whole
+            code.append(line)
+        else:
+            prose.append(line)
+    rest = "\n".join(prose)
+    out = [m.group(0) for pattern in KEPT for m in pattern.finditer(rest)]
+    # the visible text of {ref}/{doc} may be translated; their targets may not
+    out = [x for x in out if not re.match(r"`[^`]*<[^`]+>`$", x)]
+    out += ROLE_TARGET.findall(rest) + ["\n".join(code)]
+    return sorted(" ".join(x.split()) for x in out)
+
+
+@pytest.mark.parametrize("path", TRANSLATED, ids=lambda p: p.stem)
+def test_a_translation_keeps_the_math_code_references_and_labels(path):
+    english = translate.english_blocks(PAGES[path.stem])
+    for key, (_, zh) in translate.read_translation(path).items():
+        if key not in english:
+            continue
+        en_kept, zh_kept = _kept(english[key]), _kept(zh)
+        assert en_kept == zh_kept, (
+            f"{path.stem} block {key}: lost {sorted(set(en_kept) - set(zh_kept))[:3]}, "
+            f"added {sorted(set(zh_kept) - set(en_kept))[:3]}"
+        )
+
+
+# Terms of the glossary (book/glossary.md) and variants that must not appear instead.
+TERMS = {
+    "判别器": ["鉴别器", "辨别器"],
+    "生成器": ["产生器"],
+    "模式崩溃": ["模式坍塌", "模态崩溃", "模式坍缩"],
+    "非饱和损失": ["不饱和损失"],
+    "批归一化": ["批标准化", "批量归一化", "批量标准化"],
+    "梯度惩罚": ["梯度罚项"],
+    "价值函数": ["(?<!价)值函数"],
+}
+
+
+def test_the_glossary_gives_the_terms_the_translations_use():
+    glossary = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
+    for term in TERMS:
+        assert term in glossary, f"{term} is not a glossary term"
+
+
+@pytest.mark.parametrize("path", TRANSLATED, ids=lambda p: p.stem)
+def test_a_translation_uses_the_glossary_terms_not_their_variants(path):
+    text = path.read_text(encoding="utf-8")
+    for term, variants in TERMS.items():
+        used = [v for v in variants if re.search(v, text)]
+        assert not used, f"{path.stem}: write {term}, not {used}"
+
+
+# Terms whose first use in each translated chapter gives the English in parentheses.
+FIRST_USE = {"判别器": "discriminator", "生成器": "generator", "模式崩溃": "mode collapse"}
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in TRANSLATED if p.stem[:2].isdigit()], ids=lambda p: p.stem
+)
+def test_a_chapter_gives_the_english_term_at_its_first_use(path):
+    text = re.sub(r"<!--.*?-->", "", path.read_text(encoding="utf-8"), flags=re.S)
+    for term, english in FIRST_USE.items():
+        first = text.find(term)
+        if first < 0:
+            continue
+        after = text[first + len(term) : first + len(term) + 40].lstrip("*")
+        assert after.startswith("（") and english in after.lower(), (
+            f"{path.stem}: the first {term} should read {term}（{english}）, not {term}{after[:12]}"
+        )
