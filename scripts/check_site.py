@@ -1,4 +1,5 @@
-"""Check the built book (`_build/html`) the way a reader meets it.
+"""Check the built book (`_build/html`, and its Chinese edition `_build/html/zh`) the way a
+reader meets it.
 
     python scripts/check_site.py links    # every internal link and #anchor resolves (no network)
     python scripts/check_site.py browser  # headless Chromium opens every page (see below)
@@ -6,8 +7,12 @@
 The browser check serves the site on 127.0.0.1, opens every page in headless Chromium and fails
 if a page has a JavaScript error from the book's own assets, an image that did not load, a chapter
 without its Colab link to ``.../blob/<branch>/book/<chapter>.ipynb``, an equation page without
-math markup, or an output cell showing a traceback (cells tagged ``raises-exception`` excepted).
-It saves a screenshot of every page to ``_build/screenshots/`` and prints one line per page.
+math markup, or an output cell showing a traceback (cells tagged ``raises-exception`` excepted),
+a page whose language link does not lead to the same page of the other edition, and a page with
+Chinese text that renders as empty boxes: it draws two different Chinese characters in the
+page's own font and fails if their pictures are blank or identical (the same "no glyph" box).
+Both editions' pages are checked, English first. It saves a screenshot of every page to
+``_build/screenshots/`` and prints one line per page.
 """
 
 from __future__ import annotations
@@ -27,16 +32,24 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
+# each edition's folder in the site; the Chinese one is built by scripts/translate.py build
+EDITIONS = {"en": "", "zh": "zh/"}
 
 
 def book_pages() -> list[Path]:
-    """The HTML pages the table of contents promises, in reading order."""
+    """The HTML pages the table of contents promises, in reading order, in each edition."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = [toc["root"]]
     for part in toc.get("parts", []):
         files += [c["file"] for c in part["chapters"]]
     files += [c["file"] for c in toc.get("chapters", [])]
-    return [HTML / f"{name}.html" for name in files]
+    return [HTML / f"{prefix}{name}.html" for prefix in EDITIONS.values() for name in files]
+
+
+def other_edition(rel: str) -> str:
+    """The same page in the other edition: ``book/x.html`` <-> ``zh/book/x.html``."""
+    zh = EDITIONS["zh"]
+    return rel.removeprefix(zh) if rel.startswith(zh) else zh + rel
 
 
 def check_links() -> list[str]:
@@ -129,8 +142,23 @@ const tracebacks = [...document.querySelectorAll('.cell')]
   .length;
 const colab = [...document.querySelectorAll('a[href*="colab.research.google.com"]')]
   .map(a => a.href);
+const other = document.querySelector('a.btn-other-edition');
+// Chinese text in the page's own font: two different characters drawn on a canvas must leave
+// ink and differ (a missing font draws the same empty box for both)
+const body = document.querySelector('article') || document.body;
+const family = getComputedStyle(body).fontFamily;
+const draw = (ch) => {
+  const c = document.createElement('canvas'); c.width = 48; c.height = 48;
+  const g = c.getContext('2d'); g.font = `32px ${family}`; g.fillText(ch, 4, 38);
+  const px = g.getImageData(0, 0, 48, 48).data;
+  let ink = 0; for (let i = 3; i < px.length; i += 4) { if (px[i] > 0) ink++; }
+  return {url: c.toDataURL(), ink: ink};
+};
+const a = draw('\u4e2d'), b = draw('\u6587');
 return {images: imgs.length, bad_images: bad, math: math, rendered: rendered,
-        tracebacks: tracebacks, colab: colab};
+        tracebacks: tracebacks, colab: colab, other: other ? other.href : null,
+        chinese: /[\u4e00-\u9fff]/.test(body.innerText),
+        cjk_glyphs: a.ink > 0 && b.ink > 0 && a.url !== b.url};
 """
 
 
@@ -165,7 +193,7 @@ def check_browser(math_pages: set[str]) -> list[str]:
             ]
             shot = SHOTS / (rel.replace("/", "_").removesuffix(".html") + ".png")
             driver.save_screenshot(str(shot))
-            source = ROOT / rel.replace(".html", ".ipynb")
+            source = ROOT / rel.replace(".html", ".ipynb")  # zh/book/x.ipynb for Chinese
             expected = (
                 f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
                 f"{rel.replace('.html', '.ipynb')}"
@@ -179,6 +207,13 @@ def check_browser(math_pages: set[str]) -> list[str]:
                 notes.append(f"{info['tracebacks']} output cell(s) show a traceback")
             if source.exists() and expected not in info["colab"]:
                 notes.append(f"Colab link missing or wrong (want {expected}, got {info['colab']})")
+            want = f"{base}/{other_edition(rel)}"
+            if info["other"] != want:
+                notes.append(f"language link wrong (want {want}, got {info['other']})")
+            elif not (HTML / other_edition(rel)).exists():
+                notes.append(f"language link leads nowhere: {other_edition(rel)} was not built")
+            if info["chinese"] and not info["cjk_glyphs"]:
+                notes.append("Chinese text renders as empty boxes: no font with CJK glyphs")
             if Path(rel).stem in math_pages and info["math"] == 0:
                 notes.append("no math markup")
             elif info["math"] and not info["rendered"]:
@@ -187,6 +222,7 @@ def check_browser(math_pages: set[str]) -> list[str]:
             print(
                 f"{rel}: {info['images']} images, {info['math']} math elements "
                 f"({info['rendered']} typeset), "
+                f"{'Chinese glyphs ok, ' if info['chinese'] and info['cjk_glyphs'] else ''}"
                 f"screenshot {shot.relative_to(ROOT)}: {status}"
             )
             problems += [f"{rel}: {n}" for n in notes]
@@ -206,7 +242,7 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     if not HTML.is_dir():
-        print(f"no built book at {HTML}; run 'jupyter-book build .' first", file=sys.stderr)
+        print(f"no built book at {HTML}; run the README's build command first", file=sys.stderr)
         return 2
     if args.check == "links":
         problems = check_links()

@@ -3,6 +3,7 @@
     python scripts/translate.py status               # every page: translated, stale, missing
     python scripts/translate.py template PAGE        # a translation file to start from
     python scripts/translate.py notebooks            # zh/book/*.ipynb, for Colab
+    python scripts/translate.py build                # the Chinese site, _build/html/zh/
 
 The English pages stay the source. ``translations/zh/<page>.md`` holds the Chinese text of each
 translatable block of ``book/<page>``: for a chapter notebook each markdown cell, keyed by the
@@ -19,6 +20,14 @@ block with no translation is *missing*; ``status`` lists both (tests/test_transl
 on them). Code cells are never translated: both editions run the same code. ``notebooks``
 writes the Chinese chapter notebooks (``zh/book/``, committed: Colab opens them from the
 repository) from the English ones and the translations.
+
+``build`` writes the Chinese edition's sources to ``_build/zh/src`` (the chapter notebooks as
+``notebooks`` writes them, the markdown pages with their translated sections, the images, a
+``_config.yml`` and ``_toc.yml`` derived from the English ones with the language set to
+``zh_CN``) and builds them with Jupyter Book into ``_build/html/zh/``, warnings as errors. Run
+it after the English build: the chapters' code is the same in both editions, so the Chinese
+build renders each chapter from the English build's execution cache instead of running it
+again. A stale or missing translation stops it.
 """
 
 from __future__ import annotations
@@ -26,8 +35,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -163,6 +176,136 @@ def write_notebooks(language: str = "zh") -> list[Path]:
 LANGUAGES = {"zh": "zh_CN"}
 
 
+# --- the Chinese site -----------------------------------------------------------------------
+
+# Pages with no translation file yet: their English text under a Chinese title and a notice.
+# The benchmarks appendix is written by benchmarks/report.py from the measured results, so its
+# text changes with every re-run; it needs a Chinese template in report.py, not a block file.
+UNTRANSLATED = {
+    "appendix_benchmarks": (
+        "附录：基准测试",
+        "本页由基准测试脚本根据实测结果自动生成，目前只有英文版，以下是英文原文。",
+    )
+}
+
+# What the English _config.yml and _toc.yml say that the Chinese edition says differently.
+SITE = {
+    "zh": {
+        "title": "ganbook：可以运行的生成对抗网络",
+        "author": "ganbook 作者",
+        "sphinx_language": "zh_CN",
+        "captions": {"Chapters": "章节", "Teaching": "教学", "Reference": "参考"},
+        # the language link on every page: where the same page of the other edition is
+        "other_edition": {
+            "label": "English",
+            "prefix": "../",
+            "tooltip": "Read this page in English",
+        },
+    }
+}
+
+
+def translated_page(page: Path, language: str = "zh") -> str:
+    """The markdown page ``page`` with each section replaced by its translation; a page in
+    UNTRANSLATED is its English text under the Chinese title and notice."""
+    if page.stem in UNTRANSLATED and not translation_path(page, language).exists():
+        title, notice = UNTRANSLATED[page.stem]
+        sections = _sections(page.read_text(encoding="utf-8"))
+        first = next(i for i, part in enumerate(sections) if part.startswith("# "))
+        rest = sections[first].partition("\n")[2]
+        sections[first] = f"# {title}\n\n```{{note}}\n{notice}\n```\n{rest}"
+        return "".join(sections)
+    s = status(page, language)
+    if s["stale"] or s["missing"]:
+        raise ValueError(
+            f"{page.name}: translation incomplete (stale: {s['stale']}, missing: {s['missing']})"
+        )
+    done = read_translation(translation_path(page, language))
+    return "\n\n".join(done[key][1] for key in english_blocks(page)) + "\n"
+
+
+def glossary_terms(language: str = "zh") -> list[str]:
+    """The Chinese terms of the glossary's table (second column, without a parenthesis)."""
+    text = (TRANSLATIONS / language / "glossary.md").read_text(encoding="utf-8")
+    terms = []
+    for row in re.findall(r"^\|[^|\n]+\|([^|\n]+)\|", text, re.M):
+        term = re.sub(r"[（(].*?[)）]", "", row).strip()
+        if term and not set(term) <= set("-: ") and re.search(r"[\u4e00-\u9fff]", term):
+            terms.append(term)
+    return terms
+
+
+def _site_config(language: str, src: Path) -> dict:
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    site = SITE[language]
+    cfg["title"], cfg["author"] = site["title"], site["author"]
+    # the Colab button opens the committed Chinese notebook: <language>/book/<chapter>.ipynb
+    cfg["repository"]["path_to_book"] = language
+    # the English build's cache: the same code cells, so every chapter is found there
+    cfg["execute"]["cache"] = str(ROOT / "_build" / ".jupyter_cache")
+    sphinx = cfg["sphinx"]
+    sphinx["local_extensions"] = {
+        name: str(ROOT / path) for name, path in sphinx["local_extensions"].items()
+    }
+    sphinx["config"]["language"] = site["sphinx_language"]
+    sphinx["config"]["ganbook_other_edition"] = site["other_edition"]
+    # Sphinx indexes Chinese words only through jieba; the glossary's terms are its own words
+    sphinx["config"]["html_search_options"] = {"dict": str(src / "search_terms.txt")}
+    return cfg
+
+
+def _site_toc(language: str) -> str:
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    for english, translated in SITE[language]["captions"].items():
+        toc = toc.replace(f"caption: {english}\n", f"caption: {translated}\n")
+    return toc
+
+
+def write_site(language: str = "zh", src: Path | None = None) -> Path:
+    """Write the sources of the ``language`` edition's site to ``src`` (by default
+    ``_build/<language>/src``); its path."""
+    src = src or ROOT / "_build" / language / "src"
+    if src.exists():
+        shutil.rmtree(src)
+    (src / "book").mkdir(parents=True)
+    for page in pages():
+        target = src / "book" / page.name
+        if page.suffix == ".ipynb":
+            target.write_text(notebook_text(translated_notebook(page, language)), "utf-8")
+        else:
+            target.write_text(translated_page(page, language), encoding="utf-8")
+    shutil.copytree(BOOK / "images", src / "book" / "images")
+    shutil.copy(ROOT / "references.bib", src / "references.bib")
+    terms = sorted(set(glossary_terms(language)), key=len, reverse=True)
+    (src / "search_terms.txt").write_text("".join(f"{t} 1000\n" for t in terms), "utf-8")
+    config = _site_config(language, src)
+    (src / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+    (src / "_toc.yml").write_text(_site_toc(language), encoding="utf-8")
+    return src
+
+
+def build_site(language: str = "zh") -> int:
+    """Build the ``language`` edition into ``_build/html/<language>/`` (warnings are errors);
+    the exit status of Jupyter Book's build."""
+    src = write_site(language)
+    out = ROOT / "_build" / language
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")  # this environment's
+    command = [str(jupyter_book), "build", str(src), "--path-output", str(out)]
+    status_code = subprocess.call([*command, "-W", "-n", "--keep-going"], cwd=ROOT)
+    if status_code:
+        return status_code
+    html, target = out / "_build" / "html", ROOT / "_build" / "html" / language
+    tmp = target.with_name(f".{language}.tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    shutil.copytree(html, tmp)
+    if target.exists():
+        shutil.rmtree(target)
+    tmp.replace(target)
+    print(f"the {language} edition: {target.relative_to(ROOT)}/index.html")
+    return 0
+
+
 def pages() -> list[Path]:
     """The English pages of the book, in the order of _toc.yml."""
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
@@ -184,6 +327,8 @@ def main(argv=None) -> int:
         for path in write_notebooks():
             print(f"wrote {path.relative_to(ROOT)}")
         return 0
+    if args == ["build"]:
+        return build_site()
     if args == ["status"] or not args:
         bad = 0
         for page in pages():
@@ -196,7 +341,7 @@ def main(argv=None) -> int:
             print(line)
             bad += bool(s["stale"] or s["missing"] or s["orphaned"])
         return 1 if bad else 0
-    print("usage: translate.py status | template PAGE | notebooks", file=sys.stderr)
+    print("usage: translate.py status | template PAGE | notebooks | build", file=sys.stderr)
     return 2
 
 

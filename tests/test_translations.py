@@ -185,3 +185,119 @@ def test_a_chapter_gives_the_english_term_at_its_first_use(path):
         assert after.startswith("（") and english in after.lower(), (
             f"{path.stem}: the first {term} should read {term}（{english}）, not {term}{after[:12]}"
         )
+
+
+# --- the Chinese site ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return translate.write_site("zh", tmp_path_factory.mktemp("zh") / "src")
+
+
+def test_the_chinese_site_is_configured_from_the_english_one_in_chinese(site):
+    import yaml
+
+    english = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((site / "_config.yml").read_text(encoding="utf-8"))
+    sphinx = config["sphinx"]["config"]
+    assert sphinx["language"] == "zh_CN"
+    assert config["title"] != english["title"] and "生成对抗网络" in config["title"]
+    # the Colab button opens the committed Chinese notebook, zh/book/<chapter>.ipynb
+    assert config["repository"]["path_to_book"] == "zh"
+    assert (ROOT / "zh" / "book" / "04_loss_math.ipynb").exists()
+    # the English build's execution cache: the Chinese build runs no chapter again
+    assert Path(config["execute"]["cache"]) == ROOT / "_build" / ".jupyter_cache"
+    assert set(config["sphinx"]["local_extensions"]) == set(english["sphinx"]["local_extensions"])
+    assert all(Path(p).is_dir() for p in config["sphinx"]["local_extensions"].values())
+    # everything else as in English
+    for key in ("execute", "parse", "launch_buttons", "html", "only_build_toc_files"):
+        if key != "execute":
+            assert config[key] == english[key], key
+    own = ("language", "ganbook_other_edition", "html_search_options")
+    assert {k: v for k, v in sphinx.items() if k not in own} == {
+        k: v for k, v in english["sphinx"]["config"].items() if k not in own
+    }
+    # each edition's language link points at the other's folder
+    assert english["sphinx"]["config"]["ganbook_other_edition"]["prefix"] == "zh/"
+    assert sphinx["ganbook_other_edition"]["prefix"] == "../"
+
+
+def test_the_chinese_site_has_every_page_in_the_same_order_with_chinese_captions(site):
+    import yaml
+
+    english = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    chinese = yaml.safe_load((site / "_toc.yml").read_text(encoding="utf-8"))
+    assert chinese["root"] == english["root"]
+    assert [c["file"] for p in chinese["parts"] for c in p["chapters"]] == [
+        c["file"] for p in english["parts"] for c in p["chapters"]
+    ]
+    assert [p["caption"] for p in chinese["parts"]] == ["章节", "教学", "参考"]
+    for page in PAGES.values():
+        assert (site / "book" / page.name).exists(), page.name
+
+
+def test_the_chinese_pages_are_the_translations_and_the_notebooks_those_committed(site):
+    for page in PAGES.values():
+        built = (site / "book" / page.name).read_text(encoding="utf-8")
+        if page.suffix == ".ipynb":
+            assert built == (ROOT / "zh" / "book" / page.name).read_text(encoding="utf-8")
+            continue
+        if page.stem in translate.UNTRANSLATED:
+            title, notice = translate.UNTRANSLATED[page.stem]
+            assert f"# {title}\n" in built and notice in built
+            assert "# Appendix" not in built  # the English title is replaced, not doubled
+            continue
+        done = translate.read_translation(translate.translation_path(page))
+        for key, (_, text) in done.items():
+            assert text in built, (page.name, key)
+        english = translate.english_blocks(page)
+        # no English block left in (a label line such as "(glossary)=" is the same in both)
+        assert not [k for k, t in english.items() if t in built and t != done[k][1]]
+
+
+def test_a_stale_translation_stops_the_chinese_site(tmp_path, monkeypatch):
+    stale = tmp_path / "zh"
+    stale.mkdir()
+    text = (ROOT / "translations" / "zh" / "glossary.md").read_text(encoding="utf-8")
+    first = translate.MARKER.search(text)
+    (stale / "glossary.md").write_text(text.replace(first.group(2), "0" * 12, 1), "utf-8")
+    monkeypatch.setattr(translate, "TRANSLATIONS", tmp_path)
+    with pytest.raises(ValueError, match="stale"):
+        translate.translated_page(PAGES["glossary"])
+
+
+def test_chinese_search_finds_the_glossary_terms_as_words(site):
+    """Sphinx's Chinese search indexes Chinese words only through jieba; the glossary's terms
+    are added to its dictionary, so each is one searchable word."""
+    from sphinx.search.zh import SearchChinese
+
+    terms = (site / "search_terms.txt").read_text(encoding="utf-8").splitlines()
+    words = [line.split()[0] for line in terms]
+    assert {"判别器", "生成器", "模式崩溃", "梯度惩罚"} <= set(words)
+    search = SearchChinese({"dict": str(site / "search_terms.txt")})
+    assert "模式崩溃" in search.split("生成器出现模式崩溃时")
+    assert "判别器" in search.split("判别器的损失")
+
+
+def test_each_page_links_to_the_same_page_of_the_other_edition():
+    sys.path.insert(0, str(ROOT / "_ext"))
+    try:
+        import language_link
+    finally:
+        sys.path.remove(str(ROOT / "_ext"))
+    spec = importlib.util.spec_from_file_location("check_site", ROOT / "scripts" / "check_site.py")
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    # from English (site root) to Chinese (zh/) and back, at any depth
+    assert language_link.other_edition_url("book/04_loss_math", "zh/") == (
+        "../zh/book/04_loss_math.html"
+    )
+    assert language_link.other_edition_url("search", "zh/") == "zh/search.html"
+    assert language_link.other_edition_url("book/04_loss_math", "../") == (
+        "../../book/04_loss_math.html"
+    )
+    assert check.other_edition("book/glossary.html") == "zh/book/glossary.html"
+    assert check.other_edition("zh/book/glossary.html") == "book/glossary.html"
+    pages = [p.relative_to(check.HTML).as_posix() for p in check.book_pages()]
+    assert len(pages) == 2 * len(PAGES) and "zh/book/04_loss_math.html" in pages
