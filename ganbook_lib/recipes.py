@@ -30,8 +30,10 @@ class Recipe:
     loss: str = "nonsaturating"
     d_steps: int = 1
     gradient_penalty_weight: float = 0.0
+    # gamma of the R1 penalty (on real samples) and of R2 (on generated ones): the training step
+    # adds gamma / 2 * R (GAN.compile); R3GAN uses both together
     r1_weight: float = 0.0
-    r2_weight: float = 0.0  # R2 on generated samples (R3GAN uses R1 and R2 together)
+    r2_weight: float = 0.0
     ema_decay: float | None = None  # generator weight averaging (images)
     hidden: int = 128  # MLP width (toy data)
     depth: int = 3  # MLP depth (toy data)

@@ -165,6 +165,36 @@ def test_an_ablation_variant_that_meets_more_targets_than_the_default_is_a_misse
     assert run.check(results, "full") == []
 
 
+def test_a_variant_with_targets_not_measured_cannot_be_ranked_below_the_default():
+    """A run measured before a target existed is not a miss: it may have met it. The appendix
+    says so, and the suite asks for the variant to be measured again instead of ranking it."""
+    run, report = load("run"), load("report")
+    results = copy.deepcopy(PASSING)
+    results["recipes"] = {"ring": {"loss": "nonsaturating", "r1_weight": 0.1, "r2_weight": 0.1}}
+    results["ring"] = [toy("ring", s, 8, 0.99, spread=(0.9, 0.95)) for s in (0, 1)]
+    results["ring"][1]["final"]["spread_axes"] = [0.7, 0.9]  # the default misses on seed 1
+    old = [toy("ring", s, 8, 0.99, spread=(0.9, 0.95)) for s in (0, 1)]
+    for r in old:
+        del r["final"]["spread_axes"]  # measured before the per-axis spread existed
+    results["penalties"] = {"ring": {"rows": [{"variant": "NS + R1", **r} for r in old]}}
+    default, variant = run.recipe_verdicts(results)["ring"]
+    assert (default["met"], default["unknown"]) == (1, 0)
+    assert (variant["met"], variant["unknown"]) == (0, 2)
+    assert run.check(results, "full")[-1] == (
+        "ring: NS + R1 cannot be judged against the default (2 seed(s) with targets not "
+        "measured): measure it again with this version"
+    )
+    assert report._every_target(variant) == "**0 of 2** (at most 2: targets not measured)"
+    judged = [
+        run.toy_misses(r["final"], results["ring_real"], run.TARGETS["full"], "ring") for r in old
+    ]
+    assert report._seeds_meeting(judged, "spread") == "not measured"
+    assert report._seeds_meeting(judged, "modes") == "2 of 2"
+    results["penalties"]["ring"]["rows"][0]["final"]["spread_axes"] = [0.9, 0.9]
+    judged[0] = []
+    assert report._seeds_meeting(judged, "spread") == "1 of 2 (1 not measured)"
+
+
 def test_digit_runs_measured_by_two_classifiers_are_a_missed_target():
     # Frechet distances from two classifiers lie in two feature spaces: no table may mix them
     run = load("run")
@@ -337,7 +367,7 @@ def test_runs_of_fixed_steps_are_reported_by_their_steps(tmp_path, monkeypatch):
     results["steps"] = {"ring": 20000, "grid": 20000, "mnist5k": 3000}
     text = report.write_report(results, tmp_path / "appendix.md").read_text()
     assert "a fixed number of generator steps" in text and "wall-time budget" not in text
-    assert "Our runs: 20,000 generator steps of training on the ring" in text
+    assert "Our runs: 20,000 generator steps on each." in text
     # the tutorial's row (3,000 steps in the fixture) set against its own 11,750-step schedule
     assert "That is 26% of the 11,750 steps of the tutorial's own schedule" in text
     assert "where it stands after the same data, not what it reaches" in text
