@@ -5,6 +5,8 @@ need the version without solutions (``scripts/student_version.py``), which the C
 publishes to the branch ``ganbook_student_branch`` (default ``student``) at the same paths; this
 adds "Colab (student version)" to the same menu on every page built from a notebook that has a
 graded exercise. The URL is built from the same ``repository.url`` as the theme's own link.
+``ganbook_student_label`` (text, tooltip) words the link in the edition's language; the Chinese
+edition links to the same student notebooks (their text is English).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 from pathlib import Path
 
 LABEL = "Colab (student version)"
+TOOLTIP = "Open the student version (exercise stubs and grader cells) in Colab"
 
 
 def student_colab_url(repository_url: str, colab_url: str, branch: str, path: str) -> str:
@@ -39,11 +42,12 @@ def _add_student_link(app, pagename, templatename, context, doctree):
     if not groups:
         return
     path = source.relative_to(Path(app.srcdir)).as_posix()
+    text, tooltip = app.config.ganbook_student_label or (LABEL, TOOLTIP)
     groups[0]["buttons"].append(
         {
             "type": "link",
-            "text": LABEL,
-            "tooltip": "Open the student version (exercise stubs and grader cells) in Colab",
+            "text": text,
+            "tooltip": tooltip,
             "icon": "_static/images/logo_colab.png",
             "url": student_colab_url(repository, colab, app.config.ganbook_student_branch, path),
         }
@@ -52,6 +56,7 @@ def _add_student_link(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.add_config_value("ganbook_student_branch", "student", "html")
+    app.add_config_value("ganbook_student_label", [], "html")
     # after the theme's add_launch_buttons (priority 501), which creates the menu
     app.connect("html-page-context", _add_student_link, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -733,13 +733,13 @@ def _penalties_section(results, data: str) -> list[str]:
         f"({anchor})=",
         f"## Chapter 4's modern loss: R1, R2 and relativistic pairing on the {name}",
         "",
-        f"The ablation was measured on {stamp['started'][:10]} (`--only {part}`), the "
-        f"default recipe's own runs with the {name}'s results above. The {name}'s default recipe "
+        f"The ablation was measured on {stamp['started'][:10]} (`--only {part}`); the rows "
+        f"marked *default* are the default recipe's own runs, those of the {name}'s section "
+        f"above, measured separately. The {name}'s default recipe "
         f"({table['steps']:,} generator steps{', ' + recipe if recipe else ''}) with the "
         "standard non-saturating loss (NS) without a penalty, plus R1, plus R1 and R2, and "
         "with the relativistic pairing loss (RpGAN) plus R1 and R2, each penalty weighted "
-        f"γ / 2 with γ = {table['gamma']:g} (`benchmarks/run.py`, `penalty_recipe`); "
-        "the row marked *default* is the default recipe's own runs above. " + what + " "
+        f"γ / 2 with γ = {table['gamma']:g} (`benchmarks/run.py`, `penalty_recipe`). " + what + " "
         "{ref}`targets-table` judges every row against the targets.",
         "",
         *grid,
@@ -841,7 +841,7 @@ def _every_target(v: dict) -> str:
     """A recipe's seeds meeting every target, with the seeds that cannot be judged."""
     text = f"**{v['met']} of {v['seeds']}**"
     if v.get("unknown"):
-        text += f" (at most {v['met'] + v['unknown']}: targets not measured)"
+        text += f" (up to {v['met'] + v['unknown']} if the targets not measured were met)"
     return text
 
 

@@ -11,7 +11,8 @@ math markup, or an output cell showing a traceback (cells tagged ``raises-except
 a page whose language link does not lead to the same page of the other edition, and a page with
 Chinese text that renders as empty boxes: it draws two different Chinese characters in the
 page's own font and fails if their pictures are blank or identical (the same "no glyph" box).
-Both editions' pages are checked, English first. It saves a screenshot of every page to
+Both editions' pages are checked, English first, and each edition's search is asked for a word
+(the Chinese one for a Chinese word) and must list a page. It saves a screenshot of every page to
 ``_build/screenshots/`` and prints one line per page.
 """
 
@@ -170,6 +171,29 @@ if (ready) { ready.then(() => done(true), () => done(false)); } else { done(fals
 """
 
 
+# A word each edition's search must find (the Chinese one only through jieba's word index).
+SEARCHES = {EDITIONS["en"]: "discriminator", EDITIONS["zh"]: "模式崩溃"}
+
+SEARCH_RESULTS = """
+return [...document.querySelectorAll('#search-results ul.search li a')]
+  .map(a => a.getAttribute('href'));
+"""
+
+
+def _search(driver, url: str, word: str) -> list[str]:
+    """The pages the site's own search lists for ``word`` (it runs in the page's JavaScript)."""
+    import time
+    from urllib.parse import quote
+
+    driver.get(f"{url}?q={quote(word)}")
+    for _ in range(100):  # the index loads and the results fill in, within 10 s
+        hits = driver.execute_script(SEARCH_RESULTS)
+        if hits:
+            return hits
+        time.sleep(0.1)
+    return []
+
+
 def check_browser(math_pages: set[str]) -> list[str]:
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     repo = config["repository"]["url"].rstrip("/").removeprefix("https://github.com/")
@@ -226,6 +250,12 @@ def check_browser(math_pages: set[str]) -> list[str]:
                 f"screenshot {shot.relative_to(ROOT)}: {status}"
             )
             problems += [f"{rel}: {n}" for n in notes]
+        for prefix, word in SEARCHES.items():
+            hits = _search(driver, f"{base}/{prefix}search.html", word)
+            status = "ok" if hits else "FAIL no result"
+            print(f"{prefix}search.html?q={word}: {len(hits)} result(s) {hits[:3]}: {status}")
+            if not hits:
+                problems.append(f"{prefix}search.html: no result for {word}")
     finally:
         driver.quit()
         server.shutdown()

@@ -15,6 +15,14 @@ SHA-256 (first 12 hex digits) of the English text it translates::
     # 核心概念：对抗博弈
     ...
 
+A page that a script writes from measured results (the benchmarks appendix, written by
+``benchmarks/report.py``) changes its numbers at every re-run but its wording only when the
+script changes. For such a page (GENERATED) each number of an English block is a numbered slot,
+``⟦0⟧``, ``⟦1⟧``, ..., in the order the numbers appear; the hash is taken of the text with its
+slots, and the translation uses the same slots, in any order, each at least once. The Chinese
+page is filled with the English page's current numbers: new results need no new translation,
+new wording does.
+
 When an English block changes, its hash no longer matches and the translation is *stale*; a
 block with no translation is *missing*; ``status`` lists both (tests/test_translations.py fails
 on them). Code cells are never translated: both editions run the same code. ``notebooks``
@@ -70,8 +78,33 @@ def _sections(text: str) -> list[str]:
     return parts
 
 
+# Pages written by a script from measured results: their numbers are slots (see above).
+GENERATED = {"appendix_benchmarks"}
+# a number on its own, not part of a name such as R1, ch04 or lin2018pacgan
+NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:[.,]\d+)*")
+SLOT = re.compile(r"⟦(\d+)⟧")
+
+
+def with_slots(text: str) -> tuple[str, list[str]]:
+    """``text`` with its n-th number replaced by ``⟦n⟧``, and the numbers."""
+    numbers = NUMBER.findall(text)
+    counter = iter(range(len(numbers)))
+    return NUMBER.sub(lambda m: f"⟦{next(counter)}⟧", text), numbers
+
+
+def fill_slots(text: str, numbers: list[str]) -> str:
+    """A translation with slots, filled with the English block's current ``numbers``."""
+    return SLOT.sub(lambda m: numbers[int(m.group(1))], text)
+
+
 def english_blocks(page: Path) -> dict[str, str]:
-    """The translatable blocks of an English page, key -> text, in page order."""
+    """The translatable blocks of an English page, key -> text, in page order; on a GENERATED
+    page, with its numbers as slots."""
+    if page.stem in GENERATED:
+        return {
+            f"s{i}": with_slots(part.rstrip())[0]
+            for i, part in enumerate(_sections(page.read_text("utf-8")))
+        }
     if page.suffix == ".ipynb":
         cells = json.loads(page.read_text(encoding="utf-8"))["cells"]
         return {
@@ -178,16 +211,6 @@ LANGUAGES = {"zh": "zh_CN"}
 
 # --- the Chinese site -----------------------------------------------------------------------
 
-# Pages with no translation file yet: their English text under a Chinese title and a notice.
-# The benchmarks appendix is written by benchmarks/report.py from the measured results, so its
-# text changes with every re-run; it needs a Chinese template in report.py, not a block file.
-UNTRANSLATED = {
-    "appendix_benchmarks": (
-        "附录：基准测试",
-        "本页由基准测试脚本根据实测结果自动生成，目前只有英文版，以下是英文原文。",
-    )
-}
-
 # What the English _config.yml and _toc.yml say that the Chinese edition says differently.
 SITE = {
     "zh": {
@@ -201,26 +224,33 @@ SITE = {
             "prefix": "../",
             "tooltip": "Read this page in English",
         },
+        # the chapters' student notebooks (scripts/student_version.py) are the English ones
+        "student_label": [
+            "Colab（学生版，英文）",
+            "在 Colab 中打开学生版（英文）：练习留空，附评分单元",
+        ],
     }
 }
 
 
 def translated_page(page: Path, language: str = "zh") -> str:
-    """The markdown page ``page`` with each section replaced by its translation; a page in
-    UNTRANSLATED is its English text under the Chinese title and notice."""
-    if page.stem in UNTRANSLATED and not translation_path(page, language).exists():
-        title, notice = UNTRANSLATED[page.stem]
-        sections = _sections(page.read_text(encoding="utf-8"))
-        first = next(i for i, part in enumerate(sections) if part.startswith("# "))
-        rest = sections[first].partition("\n")[2]
-        sections[first] = f"# {title}\n\n```{{note}}\n{notice}\n```\n{rest}"
-        return "".join(sections)
+    """The markdown page ``page`` with each section replaced by its translation (on a GENERATED
+    page, with the English page's current numbers in its slots)."""
     s = status(page, language)
     if s["stale"] or s["missing"]:
         raise ValueError(
             f"{page.name}: translation incomplete (stale: {s['stale']}, missing: {s['missing']})"
         )
     done = read_translation(translation_path(page, language))
+    if page.stem in GENERATED:
+        sections = _sections(page.read_text(encoding="utf-8"))
+        return (
+            "\n\n".join(
+                fill_slots(done[f"s{i}"][1], with_slots(part.rstrip())[1])
+                for i, part in enumerate(sections)
+            )
+            + "\n"
+        )
     return "\n\n".join(done[key][1] for key in english_blocks(page)) + "\n"
 
 
@@ -249,6 +279,7 @@ def _site_config(language: str, src: Path) -> dict:
     }
     sphinx["config"]["language"] = site["sphinx_language"]
     sphinx["config"]["ganbook_other_edition"] = site["other_edition"]
+    sphinx["config"]["ganbook_student_label"] = site["student_label"]
     # Sphinx indexes Chinese words only through jieba; the glossary's terms are its own words
     sphinx["config"]["html_search_options"] = {"dict": str(src / "search_terms.txt")}
     return cfg

@@ -151,7 +151,9 @@ def test_the_student_launch_link_joins_the_themes_launch_menu_on_graded_chapters
     app = SimpleNamespace(
         env=SimpleNamespace(doc2path=lambda name: str(next(ROOT.glob(f"{name}.*")))),
         srcdir=str(ROOT),
-        config=Config(html_theme_options=options, ganbook_student_branch="student"),
+        config=Config(
+            html_theme_options=options, ganbook_student_branch="student", ganbook_student_label=[]
+        ),
     )
     context = {"header_buttons": [{"label": "launch-buttons", "buttons": [{"text": "Colab"}]}]}
     student_launch._add_student_link(app, "book/02_core_concepts", "page.html", context, None)

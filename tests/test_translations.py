@@ -214,7 +214,7 @@ def test_the_chinese_site_is_configured_from_the_english_one_in_chinese(site):
     for key in ("execute", "parse", "launch_buttons", "html", "only_build_toc_files"):
         if key != "execute":
             assert config[key] == english[key], key
-    own = ("language", "ganbook_other_edition", "html_search_options")
+    own = ("language", "ganbook_other_edition", "html_search_options", "ganbook_student_label")
     assert {k: v for k, v in sphinx.items() if k not in own} == {
         k: v for k, v in english["sphinx"]["config"].items() if k not in own
     }
@@ -243,15 +243,18 @@ def test_the_chinese_pages_are_the_translations_and_the_notebooks_those_committe
         if page.suffix == ".ipynb":
             assert built == (ROOT / "zh" / "book" / page.name).read_text(encoding="utf-8")
             continue
-        if page.stem in translate.UNTRANSLATED:
-            title, notice = translate.UNTRANSLATED[page.stem]
-            assert f"# {title}\n" in built and notice in built
-            assert "# Appendix" not in built  # the English title is replaced, not doubled
-            continue
         done = translate.read_translation(translate.translation_path(page))
+        if page.stem in translate.GENERATED:
+            english = translate._sections(page.read_text(encoding="utf-8"))
+            numbers = [translate.with_slots(part.rstrip())[1] for part in english]
+            done = {
+                k: (h, translate.fill_slots(t, numbers[int(k[1:])])) for k, (h, t) in done.items()
+            }
         for key, (_, text) in done.items():
             assert text in built, (page.name, key)
-        english = translate.english_blocks(page)
+        english = {
+            k: t.rstrip() for k, t in zip(done, translate._sections(page.read_text("utf-8")))
+        }
         # no English block left in (a label line such as "(glossary)=" is the same in both)
         assert not [k for k, t in english.items() if t in built and t != done[k][1]]
 
@@ -301,3 +304,41 @@ def test_each_page_links_to_the_same_page_of_the_other_edition():
     assert check.other_edition("zh/book/glossary.html") == "book/glossary.html"
     pages = [p.relative_to(check.HTML).as_posix() for p in check.book_pages()]
     assert len(pages) == 2 * len(PAGES) and "zh/book/04_loss_math.html" in pages
+
+
+def test_a_generated_page_keeps_its_translation_when_only_its_numbers_change(tmp_path, monkeypatch):
+    """The benchmarks appendix is rewritten by benchmarks/report.py at every re-run: new numbers
+    fill the translation's slots; a changed word makes it stale."""
+    page = tmp_path / "book" / "appendix_benchmarks.md"
+    page.parent.mkdir()
+    page.write_text("# Results\n\nThe ring: 8 of 8 modes at 99.2 % (seed 0, R1, 1,500 steps).\n")
+    monkeypatch.setattr(translate, "TRANSLATIONS", tmp_path / "translations")
+    (tmp_path / "translations" / "zh").mkdir(parents=True)
+    ((key, text),) = translate.english_blocks(page).items()
+    assert text == "# Results\n\nThe ring: ⟦0⟧ of ⟦1⟧ modes at ⟦2⟧ % (seed ⟦3⟧, R1, ⟦4⟧ steps)."
+    translation = "# 结果\n\n环形：种子 ⟦3⟧ 训练 ⟦4⟧ 步（R1），覆盖 ⟦1⟧ 个模式中的 ⟦0⟧ 个，⟦2⟧ %。"
+    translate.translation_path(page).write_text(
+        f"<!-- block: {key} en: {translate.digest(text)} -->\n{translation}\n", "utf-8"
+    )
+    assert (
+        translate.translated_page(page)
+        == "# 结果\n\n环形：种子 0 训练 1,500 步（R1），覆盖 8 个模式中的 8 个，99.2 %。\n"
+    )
+    page.write_text("# Results\n\nThe ring: 7 of 8 modes at 97.25 % (seed 2, R1, 20,000 steps).\n")
+    assert translate.status(page)["translated"] == [key]
+    assert "覆盖 8 个模式中的 7 个，97.25 %" in translate.translated_page(page)
+    page.write_text("# Results\n\nThe ring: 7 of 8 modes at 97.25 % (seed 2, R2, 20,000 steps).\n")
+    assert translate.status(page)["stale"] == [key]
+    with pytest.raises(ValueError, match="stale"):
+        translate.translated_page(page)
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES.values() if p.stem in translate.GENERATED], ids=lambda p: p.stem
+)
+def test_a_generated_pages_translation_uses_each_number_slot_of_its_block(page):
+    english = translate.english_blocks(page)
+    for key, (_, zh) in translate.read_translation(translate.translation_path(page)).items():
+        want = set(translate.SLOT.findall(english[key]))
+        got = set(translate.SLOT.findall(zh))
+        assert got == want, f"{page.stem} block {key}: missing {want - got}, unknown {got - want}"
