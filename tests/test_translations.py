@@ -142,6 +142,17 @@ def test_a_translation_keeps_the_math_code_references_and_labels(path):
         )
 
 
+@pytest.mark.parametrize("path", TRANSLATED, ids=lambda p: p.stem)
+def test_a_figures_alt_text_is_translated_too(path):
+    """Alt text is what a screen reader says for a figure: a Chinese page says it in Chinese."""
+    english = translate.english_blocks(PAGES[path.stem])
+    for key, (_, zh) in translate.read_translation(path).items():
+        want = len(re.findall(r"^:alt:", english.get(key, ""), re.M))
+        alts = re.findall(r"^:alt:(.*)$", zh, re.M)
+        assert len(alts) == want, f"{path.stem} block {key}: {len(alts)} alt texts, not {want}"
+        assert all(re.search("[\u4e00-\u9fff]", a) for a in alts), f"{path.stem} {key}: {alts}"
+
+
 # Terms of the glossary (book/glossary.md) and variants that must not appear instead.
 TERMS = {
     "判别器": ["鉴别器", "辨别器"],
