@@ -236,8 +236,8 @@ def recipe_verdicts(results: dict, mode: str = "full") -> dict[str, list[dict]]:
     (seeds meeting every target), "unknown" (seeds whose only misses are targets not measured,
     which may or may not have met them), "seeds", "default", "alternative"}``. The default
     recipe's own runs come first; the alternatives are the penalty variants, which could
-    replace it (the rows
-    without clusters and the TF tutorial's are measured for comparison only)."""
+    replace it (the rows without clusters and the TF tutorial's are measured for comparison
+    only)."""
     t, out = TARGETS[mode], {}
     for data in ("ring", "grid", "mnist5k"):
         if not results.get(data):

@@ -97,14 +97,19 @@ def fill_slots(text: str, numbers: list[str]) -> str:
     return SLOT.sub(lambda m: numbers[int(m.group(1))], text)
 
 
+def slotted_sections(page: Path) -> dict[str, tuple[str, list[str]]]:
+    """A GENERATED page's sections, key -> (text with its numbers as slots, the numbers)."""
+    return {
+        f"s{i}": with_slots(part.rstrip())
+        for i, part in enumerate(_sections(page.read_text("utf-8")))
+    }
+
+
 def english_blocks(page: Path) -> dict[str, str]:
     """The translatable blocks of an English page, key -> text, in page order; on a GENERATED
     page, with its numbers as slots."""
     if page.stem in GENERATED:
-        return {
-            f"s{i}": with_slots(part.rstrip())[0]
-            for i, part in enumerate(_sections(page.read_text("utf-8")))
-        }
+        return {key: text for key, (text, _) in slotted_sections(page).items()}
     if page.suffix == ".ipynb":
         cells = json.loads(page.read_text(encoding="utf-8"))["cells"]
         return {
@@ -243,14 +248,8 @@ def translated_page(page: Path, language: str = "zh") -> str:
         )
     done = read_translation(translation_path(page, language))
     if page.stem in GENERATED:
-        sections = _sections(page.read_text(encoding="utf-8"))
-        return (
-            "\n\n".join(
-                fill_slots(done[f"s{i}"][1], with_slots(part.rstrip())[1])
-                for i, part in enumerate(sections)
-            )
-            + "\n"
-        )
+        blocks = slotted_sections(page).items()
+        return "\n\n".join(fill_slots(done[key][1], numbers) for key, (_, numbers) in blocks) + "\n"
     return "\n\n".join(done[key][1] for key in english_blocks(page)) + "\n"
 
 

@@ -256,11 +256,8 @@ def test_the_chinese_pages_are_the_translations_and_the_notebooks_those_committe
             continue
         done = translate.read_translation(translate.translation_path(page))
         if page.stem in translate.GENERATED:
-            english = translate._sections(page.read_text(encoding="utf-8"))
-            numbers = [translate.with_slots(part.rstrip())[1] for part in english]
-            done = {
-                k: (h, translate.fill_slots(t, numbers[int(k[1:])])) for k, (h, t) in done.items()
-            }
+            slotted = translate.slotted_sections(page)
+            done = {k: (h, translate.fill_slots(t, slotted[k][1])) for k, (h, t) in done.items()}
         for key, (_, text) in done.items():
             assert text in built, (page.name, key)
         english = {
