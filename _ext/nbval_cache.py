@@ -12,10 +12,15 @@ and kernel, and renders the outputs instead of executing the chapter a second ti
 Nothing is cached from a notebook with a failed, skipped or interrupted cell, and a chapter whose
 code changed after the test run no longer matches its cache entry, so the build executes it
 itself. ``GANBOOK_NBVAL_CACHE=0`` turns the plugin off.
+
+Under pytest-xdist (``--dist loadfile``: all of a notebook's cells in one worker, in order) each
+worker stores the notebooks it ran, one worker at a time (a lock file beside the cache), and
+tells the controller what it stored, which the controller's summary reports.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import time
@@ -134,9 +139,20 @@ class _Recorder:
             if not run.ok or run.nb is None:
                 continue
             try:
-                self._store(Path(path), run)
+                with _locked(self.root / CACHE_DIR.parent / ".jupyter_cache.lock"):
+                    self._store(Path(path), run)
             except Exception as exc:  # a cache problem never fails the tests; the build executes
                 self.problems.append(f"{Path(path).name}: {type(exc).__name__}: {exc}")
+        output = getattr(self.config, "workeroutput", None)  # set in a pytest-xdist worker
+        if output is not None:
+            output["ganbook_nbval_cache"] = {"stored": self.stored, "problems": self.problems}
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error):
+        """pytest-xdist's controller: collect what a finished worker stored."""
+        report = getattr(node, "workeroutput", {}).get("ganbook_nbval_cache", {})
+        self.stored.extend(report.get("stored", []))
+        self.problems.extend(report.get("problems", []))
 
     def _store(self, path: Path, run: _Run):
         from ipykernel.ipkernel import IPythonKernel
@@ -177,6 +193,8 @@ class _Recorder:
         self.stored.append(path.name)
 
     def pytest_terminal_summary(self, terminalreporter):
+        if getattr(self.config, "workeroutput", None) is not None:
+            return  # a worker: the controller reports
         if self.stored:
             terminalreporter.write_line(
                 f"nbval cache: {len(self.stored)} executed notebook(s) stored in {CACHE_DIR} "
@@ -184,3 +202,21 @@ class _Recorder:
             )
         for problem in self.problems:
             terminalreporter.write_line(f"nbval cache: not stored: {problem}")
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on ``path`` (created if need be); on a system without ``fcntl``
+    (Windows), no lock: run pytest there without workers."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -36,10 +36,11 @@ def notebook(cells):
     return nb
 
 
-def run_pytest(project, switch="1"):
+def run_pytest(project, switch="1", *options):
     env = {**os.environ, "GANBOOK_NBVAL_CACHE": switch}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q", "."],
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q", *options]
+        + ["."],
         cwd=project,
         env=env,
         capture_output=True,
@@ -113,6 +114,25 @@ def test_a_passing_notebook_is_cached_as_nbclient_would_execute_it(project):
     changed.cells[-1].source = "6 * 8"
     with pytest.raises(KeyError):  # changed code no longer matches: the build executes it
         cache.match_cache_notebook(changed)
+
+
+def test_workers_store_their_notebooks_and_the_controller_reports_them(project):
+    """The README's test command runs two pytest-xdist workers, each notebook in one of them."""
+    from jupyter_cache import get_cache
+
+    for name in ("one", "two", "three"):
+        nbformat.write(notebook([f"name = {name!r}", "print(name)"]), project / f"{name}.ipynb")
+    nbformat.write(notebook(["assert False, 'wrong'"]), project / "bad.ipynb")
+    result = run_pytest(project, "1", "-n", "2", "--dist", "loadfile")
+    assert "1 failed, 6 passed" in result.stdout, result.stdout + result.stderr
+    assert "nbval cache: 3 executed notebook(s) stored" in result.stdout, result.stdout
+    assert "not stored" not in result.stdout
+    cache = get_cache(str(project / "_build" / ".jupyter_cache"))
+    stored = sorted(Path(r.uri).name for r in cache.list_cache_records())
+    assert stored == ["one.ipynb", "three.ipynb", "two.ipynb"]
+    for name in ("one", "two", "three"):
+        _, cached = cache.merge_match_into_notebook(nbformat.read(project / f"{name}.ipynb", 4))
+        assert cached.cells[2].outputs[0]["text"] == f"{name}\n"
 
 
 def test_the_plugin_can_be_turned_off(project):

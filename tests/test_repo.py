@@ -52,7 +52,8 @@ def test_ci_runs_the_readme_commands():
     readme = (ROOT / "README.md").read_text()
     commands = re.findall(r"```bash\n(python3 -m venv.+?)\n```", readme)
     assert len(commands) == 2  # build the book; run the tests
-    assert commands[1].endswith("&& pytest")
+    # the tests in two workers (CI has two cores), each notebook whole in one of them
+    assert commands[1].endswith("&& pytest -n 2 --dist loadfile")
     assert "jupyter-book build ." in commands[0] and "-W" in commands[0]
     ci = (ROOT / ".ci" / "run").read_text()
     for command in commands:
