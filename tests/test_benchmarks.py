@@ -197,6 +197,57 @@ def test_a_variant_with_targets_not_measured_cannot_be_ranked_below_the_default(
     assert report._seeds_meeting(judged, "spread") == "1 of 2 (1 not measured)"
 
 
+def test_the_larger_digit_recipe_changes_width_discriminator_rate_and_schedule_only():
+    import dataclasses
+
+    from ganbook_lib import recipes
+
+    run = load("run")
+    larger, default = run.larger_digits_recipe(6000), recipes.RECIPES["mnist5k"]
+    changed = {
+        f.name: getattr(larger, f.name)
+        for f in dataclasses.fields(larger)
+        if getattr(larger, f.name) != getattr(default, f.name)
+    }
+    assert changed == {"width": 64, "d_lr": 2e-4, "cosine_decay": True, "steps": 6000}
+    assert changed["width"] == 2 * default.width and changed["d_lr"] < default.lr
+
+
+def test_the_larger_digit_recipe_is_reported_and_held_to_the_default_rule(tmp_path, monkeypatch):
+    """Part mnist5k-larger: its rows in the digit table and the fair comparison, and the suite
+    fails if it meets the digit targets on more seeds than the default recipe."""
+    run, report = load("run"), load("report")
+    monkeypatch.setattr(report, "FIGURES", tmp_path / "figures")
+    results = copy.deepcopy(PASSING)
+    results["mnist5k"] = [digits(0, 2.6, 9.0), digits(1, 2.5, 8.9)]  # FD over 1.5 x 1.2
+    larger = [digits(s, 1.7, 9.1) for s in (0, 1)]
+    for r in larger:
+        r.update(steps=6000, seconds=480)
+    results["mnist5k_larger"] = larger
+    verdicts = run.recipe_verdicts(results)["mnist5k"]
+    assert [(v["label"], v["met"], v["alternative"]) for v in verdicts][:2] == [
+        ("default recipe", 0, False),
+        ("larger: width 64, D rate 2e-4, cosine, 2x steps", 2, True),
+    ]
+    assert run.check(results, "full")[-1] == (
+        "mnist5k: larger: width 64, D rate 2e-4, cosine, 2x steps met every target on 2 of 2 "
+        "seeds, the default recipe on 0: make it the default"
+    )
+    results["tf_tutorial_long"] = [digits(0, 30.0, 5.0)]
+    results["machine"]["matmul_gflop_per_s"] = 300.0
+    for r in results["mnist5k"] + larger + results["tf_tutorial_long"]:
+        r["scaled_seconds"] = 3 * r["seconds"]
+    text = report.write_report(results, tmp_path / "appendix.md").read_text()
+    assert "| this book, larger | 1 | 6000 | 1.70 | 1.4 | 9.10 | 0.98 | 10 |" in text
+    assert "for 6,000 steps: 4.0 times the default's training time on this machine" in text
+    assert "its larger version (dash-dotted)" in text
+    assert "| this book, larger | 0 | 6,000 |" in text  # the fair comparison
+    assert "On digits the larger recipe is held to the same rule." in text
+    del results["mnist5k_larger"]
+    text = report.write_report(results, tmp_path / "appendix.md").read_text()
+    assert "larger" not in text
+
+
 def test_digit_runs_measured_by_two_classifiers_are_a_missed_target():
     # Frechet distances from two classifiers lie in two feature spaces: no table may mix them
     run = load("run")
@@ -215,6 +266,19 @@ def test_digit_runs_measured_by_two_classifiers_are_a_missed_target():
     # an older run with the real FD a fingerprinted run measured: the same classifier
     results["tf_tutorial"][0]["final"]["real_frechet_distance"] = 1.32221
     assert run.digit_classifiers(results)["bbbb"] == ["article_variants", "tf_tutorial"]
+    # the penalty ablation's and the larger recipe's digit runs are checked too
+    del results["article_variants"]
+    results["tf_tutorial"][0]["final"]["classifier"] = "aaaa"
+    results["mnist5k_larger"] = [digits(0, 1.7, 9.1)]
+    results["mnist5k_larger"][0]["final"]["classifier"] = "cccc"
+    penalty = {"variant": "NS + R1", **digits(0, 1.8, 9.0)}
+    penalty["final"]["classifier"] = "dddd"
+    results["penalties"] = {"mnist5k": {"rows": [penalty]}}
+    assert run.digit_classifiers(results) == {
+        "aaaa": ["mnist5k", "tf_tutorial"],
+        "cccc": ["mnist5k_larger"],
+        "dddd": ["penalties"],
+    }
 
 
 def test_the_classifier_fingerprint_names_its_weights():
