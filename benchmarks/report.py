@@ -750,6 +750,7 @@ def _penalties_section(results, data: str) -> list[str]:
         "matmul, GFLOP/s), from its own timing: rows measured in different sessions differ in it."
     )
     anchor = PENALTY_ANCHORS.get(data, f"penalties-{name}-table")
+    owner = f"{name}'" if name.endswith("s") else f"{name}'s"  # the digits' section
     recipe = "self-conditioned" if results.get("recipes", {}).get(data, {}).get("clusters") else ""
     return [
         "",
@@ -757,8 +758,8 @@ def _penalties_section(results, data: str) -> list[str]:
         f"## Chapter 4's modern loss: R1, R2 and relativistic pairing on the {name}",
         "",
         f"The ablation was measured on {stamp['started'][:10]} (`--only {part}`); the rows "
-        f"marked *default* are the default recipe's own runs, those of the {name}'s section "
-        f"above, measured separately. The {name}'s default recipe "
+        f"marked *default* are the default recipe's own runs, those of the {owner} section "
+        f"above, measured separately. The {owner} default recipe "
         f"({table['steps']:,} generator steps{', ' + recipe if recipe else ''}) with the "
         "standard non-saturating loss (NS) without a penalty, plus R1, plus R1 and R2, and "
         "with the relativistic pairing loss (RpGAN) plus R1 and R2, each penalty weighted "

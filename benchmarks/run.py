@@ -659,11 +659,15 @@ def main(argv=None) -> int:
         "matmul_gflop_per_s": round(gflops, 1),
     }
     stamp = {"machine": machine, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
-    if args.only and "started" in results:
-        # the page's date and machine stay those of the full run; the parts rerun say their own
-        for part in only:
+    rerun = bool(args.only and "started" in results)
+
+    def begin(part: str) -> None:
+        """The page's date and machine stay those of the full run; a part rerun says its own,
+        stamped when it starts replacing its rows (a part never reached keeps its old stamp)."""
+        if rerun:
             results.setdefault("reruns", {})[part] = stamp
-    else:
+
+    if not rerun:
         results.pop("budgets", None)  # the wall-time budgets of results before issue 9
         results.update({"mode": mode, "seeds": seeds, "steps": steps, **stamp})
     results["recipes"] = {
@@ -680,6 +684,7 @@ def main(argv=None) -> int:
         results[f"{data}_real"] = real_toy_reference(data)
     for data in ("ring", "grid", "mnist5k"):
         if data in only:
+            begin(data)
             results[data] = []
             for seed in seeds:
                 print(f"{data}, seed {seed}, {steps[data]} steps ...", flush=True)
@@ -690,6 +695,7 @@ def main(argv=None) -> int:
                 save(results, out, mode)
                 print(f"  {json.dumps(results[data][-1]['final'])}", flush=True)
     if "tf-tutorial" in only:
+        begin("tf-tutorial")
         results["tf_tutorial"] = []
         for seed in seeds:
             print(f"TensorFlow tutorial recipe on mnist5k, seed {seed} ...", flush=True)
@@ -706,6 +712,7 @@ def main(argv=None) -> int:
                 results["mnist5k_real"] = real_reference(results["tf_tutorial"][0]["final"])
             save(results, out, mode)
     if "tutorial-long" in only:
+        begin("tutorial-long")
         seed = seeds[0]
         print(f"TensorFlow tutorial recipe, {TUTORIAL_LONG_STEPS} steps, seed {seed} ...")
         results["tf_tutorial_long"] = [
@@ -720,6 +727,7 @@ def main(argv=None) -> int:
         ]
         save(results, out, mode)
     if "mnist5k-larger" in only:
+        begin("mnist5k-larger")
         results["mnist5k_larger"] = []
         for seed in seeds:
             print(f"mnist5k, {LARGER_DIGITS_LABEL}, seed {seed} ...", flush=True)
@@ -733,6 +741,7 @@ def main(argv=None) -> int:
     for part, datasets in NO_CLUSTER_PARTS.items():
         if part not in only:
             continue
+        begin(part)
         # what self-conditioning buys: the same recipes without their clusters
         for data in datasets:
             plain = dataclasses.replace(recipes.RECIPES[data], clusters=0)
@@ -744,6 +753,7 @@ def main(argv=None) -> int:
                 )
                 save(results, out, mode)
     if "k-steps" in only:
+        begin("k-steps")
         from ganbook_lib.chapters import algorithm
 
         print(f"chapter 3's comparison of k on seeds {K_STEPS_SEEDS} ...", flush=True)
@@ -753,6 +763,7 @@ def main(argv=None) -> int:
         }
         save(results, out, mode)
     if "loss-recipes" in only:
+        begin("loss-recipes")
         from ganbook_lib.chapters import algorithm
 
         results["loss_recipes"] = {"steps": LOSS_RECIPE_STEPS, "runs": []}
@@ -768,12 +779,14 @@ def main(argv=None) -> int:
                 save(results, out, mode)
                 print(f"  {points}", flush=True)
     if "loss-seeds" in only:
+        begin("loss-seeds")
         from ganbook_lib.chapters import algorithm
 
         print("chapter 4's comparison of losses on seeds 1 and 2 ...", flush=True)
         results["loss_seeds"] = {"steps": 3000, "rows": algorithm.compare_losses((1, 2), 3000)}
         save(results, out, mode)
     if "article-variants" in only:
+        begin("article-variants")
         from ganbook_lib.chapters import article
 
         print(f"chapter 5's article habits on seeds {ARTICLE_VARIANT_SEEDS} ...", flush=True)
@@ -785,6 +798,7 @@ def main(argv=None) -> int:
         }
         save(results, out, mode)
     if "few-images" in only:
+        begin("few-images")
         from ganbook_lib.chapters import few_images
 
         print(f"{FEW_IMAGES_N} digits with and without augmentation ...", flush=True)
@@ -803,6 +817,7 @@ def main(argv=None) -> int:
     for part, data in PENALTY_PARTS.items():
         if part not in only:
             continue
+        begin(part)
         table = {"gamma": PENALTY_GAMMA[data], "steps": steps[data], "rows": []}
         results.setdefault("penalties", {})[data] = table
         default = penalty_variant(dataclasses.asdict(recipes.RECIPES[data]))
@@ -820,9 +835,11 @@ def main(argv=None) -> int:
                 save(results, out, mode)
                 print(f"  {json.dumps(run['final'])}", flush=True)
     if "throughput" in only:
+        begin("throughput")
         print("throughput ...", flush=True)
         results["throughput"] = tf_tutorial.throughput(256, 20 if args.quick else 60)
     if "chapters" in only:
+        begin("chapters")
         print("chapters ...", flush=True)
         results["chapters"] = chapter_times(gflops, args.chapter_runs)
     save(results, out, mode)

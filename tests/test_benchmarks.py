@@ -482,6 +482,30 @@ def test_a_failure_late_in_the_suite_keeps_the_runs_finished_before_it(tmp_path,
     assert not list(tmp_path.glob("*.tmp"))  # written atomically
 
 
+def test_a_rerun_stamps_only_the_parts_it_reached(tmp_path, monkeypatch):
+    """With --only, each part rerun gets the date and machine of this run; a part the run never
+    reached (it was stopped first) keeps its old rows and its old stamp (a stopped rerun once
+    dated rows it had not replaced)."""
+    run = load("run")
+    old = {"machine": {"matmul_gflop_per_s": 1.0}, "started": "2026-01-01 00:00:00"}
+    out = tmp_path / "results.json"
+    grid = [toy("grid", 0, 25, 0.97)]
+    out.write_text(json.dumps({**old, "reruns": {"ring": old, "grid": old}, "grid": grid}))
+
+    def fake_run(data, steps, seed, scale, recipe=None):
+        if data == "grid":
+            raise KeyboardInterrupt  # stopped before the grid's first run ended
+        return toy(data, seed, 8, 0.97)
+
+    monkeypatch.setattr(run, "train_and_measure", fake_run)
+    with pytest.raises(KeyboardInterrupt):
+        run.main(["--only", "ring", "grid", "--seeds", "0", "--out", str(out), "--no-report"])
+    saved = json.loads(out.read_text())
+    assert saved["started"] == old["started"]  # the page's own date stays
+    assert saved["reruns"]["ring"]["started"] > old["started"]
+    assert saved["reruns"]["grid"] == old and saved["grid"] == grid
+
+
 def test_the_save_after_a_digit_run_judges_it_against_the_real_digits(tmp_path, monkeypatch):
     """The first digit run's save needs the real digits' numbers (CI once crashed there, because
     they were filled in only after all the digit runs)."""
