@@ -804,7 +804,12 @@ def _minutes(runs) -> str:
     values = [r["scaled_seconds"] / 60 for r in runs if "scaled_seconds" in r]
     if not values:
         return ""
-    lo, hi = f"{min(values):.1f}", f"{max(values):.1f}"
+    return _span(values, ".1f")
+
+
+def _span(values, spec: str) -> str:
+    """``values``' range as "lo–hi" in format ``spec``, or one number when both read alike."""
+    lo, hi = format(min(values), spec), format(max(values), spec)
     return lo if lo == hi else f"{lo}–{hi}"
 
 
@@ -855,11 +860,12 @@ def _plot_targets(results, verdicts, path: Path) -> None:
             ax.set_ylabel("spread of the narrower axis / σ")
         ax.set_title(data)
         ax.set_xlabel("minutes on the reference machine")
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=7)
     fig.tight_layout()
+    for ax in axes[0]:  # beneath each panel, after the layout: inside, they hid the digits' curves
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
 
 
@@ -965,8 +971,7 @@ def _targets_section(results) -> list[str]:
 
 
 def _ratio_span(values) -> str:
-    lo, hi = f"{min(values):.2f}", f"{max(values):.2f}"
-    return (lo if lo == hi else f"{lo}–{hi}") + "×"
+    return _span(values, ".2f") + "×"
 
 
 def _default_choice(results, verdicts) -> list[str]:
