@@ -89,6 +89,10 @@ LARGER_DIGITS = {"width": 64, "d_lr": 2e-4, "cosine_decay": True}
 LARGER_DIGITS_LABEL = "larger: width 64, D rate 2e-4, cosine, 2x steps"
 # what self-conditioning buys: the self-conditioned recipes without their clusters
 NO_CLUSTER_PARTS = {"no-clusters-2d": ("ring", "grid"), "no-clusters-digits": ("mnist5k",)}
+# An alternative recipe can become a dataset's default only if it trains in at most this many
+# times the default's time: the chapters run on a 2-core CPU in minutes (principle 2). A
+# costlier recipe that meets the targets on more seeds is reported as what more compute buys.
+DEFAULT_BUDGET = 1.5
 PENALTY_PARTS = {"penalties-ring": "ring", "penalties-grid": "grid", "penalties-digits": "mnist5k"}
 
 
@@ -245,13 +249,21 @@ def default_label(results: dict, data: str) -> str:
     return f"{variant} (default)" if variant and named else "default recipe"
 
 
+def _mean_seconds(runs: list[dict]) -> float:
+    """Mean training time of ``runs`` at the reference speed (0 if none recorded one)."""
+    seconds = [r["scaled_seconds"] for r in runs if r.get("scaled_seconds")]
+    return sum(seconds) / len(seconds) if seconds else 0.0
+
+
 def recipe_verdicts(results: dict, mode: str = "full") -> dict[str, list[dict]]:
     """For each dataset with runs, every recipe measured on it: ``{"label", "runs", "met"
     (seeds meeting every target), "unknown" (seeds whose only misses are targets not measured,
     which may or may not have met them), "seeds", "default", "alternative"}``. The default
     recipe's own runs come first; the alternatives are the penalty variants and the larger digit
     recipe, which could replace it (the rows without clusters and the TF tutorial's are measured
-    for comparison only)."""
+    for comparison only) if they train within :data:`DEFAULT_BUDGET` times the default's time.
+    ``"cost"`` is that ratio (mean scaled training seconds); a costlier recipe is marked
+    ``"costlier"`` instead: it shows what more compute buys, it cannot be the chapters' default."""
     t, out = TARGETS[mode], {}
     for data in ("ring", "grid", "mnist5k"):
         if not results.get(data):
@@ -268,12 +280,15 @@ def recipe_verdicts(results: dict, mode: str = "full") -> dict[str, list[dict]]:
             groups.append(("TF tutorial", results["tf_tutorial"], False))
         real = results.get(f"{data}_real")
         verdicts = []
+        base = _mean_seconds(groups[0][1])
         for i, (label, runs, alternative) in enumerate(groups):
             if data == "mnist5k":
                 judged = [digit_misses(r, real, t) for r in runs] if real else [["no reference"]]
             else:
                 judged = [toy_misses(r["final"], real, t, data) for r in runs]
             unknown = sum(bool(m) and all("not measured" in x for x in m) for m in judged)
+            cost = _mean_seconds(runs) / base if base else 1.0
+            candidate = alternative and i > 0
             verdicts.append(
                 {
                     "label": label,
@@ -282,7 +297,9 @@ def recipe_verdicts(results: dict, mode: str = "full") -> dict[str, list[dict]]:
                     "unknown": unknown,
                     "seeds": len(runs),
                     "default": i == 0,
-                    "alternative": alternative and i > 0,
+                    "cost": cost,
+                    "alternative": candidate and cost <= DEFAULT_BUDGET,
+                    "costlier": candidate and cost > DEFAULT_BUDGET,
                 }
             )
         out[data] = verdicts
