@@ -146,8 +146,10 @@ def test_parser_help_lists_the_commands(capsys):
 
 @pytest.mark.slow
 def test_ring_recipe_covers_the_modes(tmp_path):
-    """The ring recipe's default length finds at least 7 of the 8 modes (issue 2 asks for 6)."""
-    run = runs.train_run("ring", tmp_path / "ring", steps=6000, seed=3, verbose=0)
+    """The ring recipe finds at least 7 of the 8 modes (issue 2 asks for 6) within 3,000 steps,
+    on a seed the benchmarks do not train (measured 2026-12-06: 8 modes, 93.7 % high quality;
+    6,000 steps, as this test trained before, took 1.6 times as long for 8 modes, 96.8 %)."""
+    run = runs.train_run("ring", tmp_path / "ring", steps=3000, seed=3, verbose=0)
     assert run.metrics["modes"] >= 7
     assert run.metrics["high_quality"] > 0.85
 
