@@ -1018,9 +1018,10 @@ def _default_choice(results, verdicts) -> list[str]:
                     "default."
                 )
         if data == "mnist5k" and default["met"] < default["seeds"]:
-            if all(min(ratios(v)) > limit for v in [default, *alts]):
+            measured = [default, *alts, *costly]
+            if all(min(ratios(v)) > limit for v in measured):
                 who = "every recipe measured, on every seed"
-            elif all(max(ratios(v)) > limit for v in [default, *alts]):
+            elif all(max(ratios(v)) > limit for v in measured):
                 who = "every recipe measured, each on some seeds"
             else:
                 who = "the default"
@@ -1046,6 +1047,9 @@ def _default_choice(results, verdicts) -> list[str]:
                         " not the target."
                         if min(ratios(closest)) > limit
                         else f", and {closest['label']} meets them on no more seeds."
+                        if closest["met"] <= default["met"]
+                        else f": more compute buys the targets on {closest['met']} of "
+                        f"{closest['seeds']} seeds."
                     )
                 )
             else:
