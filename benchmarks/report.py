@@ -25,9 +25,12 @@ from run import (  # noqa: E402  (run.py imports this module inside its main() o
     default_label,
     digit_classifiers,
     digit_misses,
+    recipe_key,
     recipe_verdicts,
+    seconds_per_step,
     steps_to_targets,
     toy_misses,
+    training_seconds,
 )
 
 from ganbook_lib.bench import REFERENCE_GFLOPS  # noqa: E402
@@ -314,17 +317,20 @@ def _larger_digits_text(results) -> str:
     if not runs:
         return ""
     default = results.get("mnist5k") or runs
-    # scaled to the reference speed: the parts may have been measured on machines of two speeds
-    ratio = _mean([r["scaled_seconds"] for r in runs]) / _mean(
-        [r["scaled_seconds"] for r in default]
+    # at the costs per step timed together: the parts were measured on different days
+    own, base = training_seconds(results, runs), training_seconds(results, default)
+    cost = (
+        f": {own / base:.1f} times the default's training time ({{ref}}`timed together "
+        "<step-costs>`)"
+        if own and base
+        else ""
     )
     return (
         "The rows *larger* show what more compute buys: the same recipe with networks "
         f"{_times(LARGER_DIGITS['width'] // 32)} as wide (width {LARGER_DIGITS['width']}), the "
         f"discriminator's learning rate at {LARGER_DIGITS['d_lr']:g} (the generator's stays at "
         "the recipe's), both annealed to 0 over the run (cosine), for "
-        f"{runs[0]['steps']:,} steps: {ratio:.1f} times the default's training time (both "
-        "scaled to the reference machine's speed). "
+        f"{runs[0]['steps']:,} steps{cost}. "
     )
 
 
@@ -375,8 +381,10 @@ def _plot_fair_comparison(results, real, path):
 
     fig, ax = plt.subplots(figsize=(7, 3.8))
     for label, style, r in _fair_runs(results):
+        if _step_minutes(results, r) is None:  # not timed with the others
+            continue
         ax.plot(
-            [p["scaled_seconds"] / 60 for p in r["curve"]],
+            [_step_minutes(results, r, p["step"]) for p in r["curve"]],
             [_fd_ratio(p, _real_fd(r, real)) for p in r["curve"]],
             style,
             marker="o",
@@ -387,7 +395,7 @@ def _plot_fair_comparison(results, real, path):
     fd_ratio = TARGETS["full"]["fd_ratio"]
     ax.axhline(fd_ratio, color="black", linestyle="--", linewidth=1, label=f"target, {fd_ratio} x")
     ax.set_yscale("log")
-    ax.set_xlabel("training time on the reference machine (minutes)")
+    ax.set_xlabel("training minutes (costs per step timed together)")
     ax.set_ylabel("FD / FD of real digits")
     ax.legend(fontsize=7)
     fig.tight_layout()
@@ -409,15 +417,16 @@ def _fair_comparison_section(results, real) -> list[str]:
         f"{TUTORIAL_SCHEDULE:,} steps of its schedule; {long['seconds'] / 60:.0f} minutes on a "
         f"machine at {stamp['machine']['matmul_gflop_per_s']:.0f} GFLOP/s, measured "
         f"{stamp['started'][:10]}, seed {long['seed']}), and the quality of both recipes is "
-        "plotted against training time scaled to the reference machine (2 cores at "
-        f"{REFERENCE_GFLOPS:.0f} GFLOP/s), so runs measured on different days compare. Time "
-        "is training only; measuring the samples is not counted.",
+        "plotted against training time: the steps taken times the recipe's cost per step, "
+        "every recipe timed together in one session ({ref}`step-costs`), so runs measured on "
+        "different days compare. Time is training only; measuring the samples is not counted.",
         "",
         "```{figure} images/benchmarks/fair_comparison.png",
         ":name: fig-benchmarks-fair",
         "",
-        "Classifier Fréchet distance over the real digits' own, against training time at the "
-        "reference speed: this book's mnist5k recipe (solid, three seeds)"
+        "Classifier Fréchet distance over the real digits' own, against training time (steps "
+        "times the cost per step timed together): this book's mnist5k recipe (solid, three "
+        "seeds)"
         + (", its larger version (dash-dotted)" if results.get("mnist5k_larger") else "")
         + " and the TensorFlow "
         "tutorial's recipe trained longer (dotted). The grey dashed line marks 3x real, the "
@@ -425,7 +434,7 @@ def _fair_comparison_section(results, real) -> list[str]:
         f"{TARGETS['full']['fd_ratio']}x real.",
         "```",
         "",
-        "| recipe | seed | steps | minutes, reference machine | best FD / real (step) | "
+        "| recipe | seed | steps | minutes | best FD / real (step) | "
         "final FD / real | first FD ≤ 3x real | best of the last third 10 % below the best "
         "before |",
         "|---|---|---|---|---|---|---|---|",
@@ -435,12 +444,13 @@ def _fair_comparison_section(results, real) -> list[str]:
         best = min(r["curve"], key=lambda p: p["frechet_distance"])
         hit = time_to_target(r, real)
         reached = (
-            f"step {hit['step']:,}, {hit['scaled_seconds'] / 60:.1f} min"
+            f"step {hit['step']:,}, {_minutes_text(_step_minutes(results, r, hit['step']))}"
             if hit
             else f"not within {r['steps']:,} steps"
         )
         lines.append(
-            f"| {label} | {r['seed']} | {r['steps']:,} | {r['scaled_seconds'] / 60:.1f} | "
+            f"| {label} | {r['seed']} | {r['steps']:,} | "
+            f"{_minutes_text(_step_minutes(results, r), unit=False)} | "
             f"{_fd_ratio(best, base):.1f} ({best['step']:,}) | "
             f"{_fd_ratio(r['curve'][-1], base):.1f} | {reached} | "
             f"{'yes' if still_improving(r, real) else 'no'} |"
@@ -449,7 +459,8 @@ def _fair_comparison_section(results, real) -> list[str]:
     lines += [
         "",
         "Each FD is divided by the real digits' FD measured with the same classifier as the "
-        "run" + ("; " + _lower_first(note) if note else ".") + " The "
+        "run" + ("; " + _lower_first(note) if note else ".") + " Minutes are at the costs per "
+        f"step timed together ({_costs_machine(results)}). The "
         "last column asks whether the run was still getting better at "
         "its end: whether the best FD of its last third of steps was more than 10 % below the "
         "best before.",
@@ -800,12 +811,34 @@ def _steps_needed(verdict, real, data) -> str:
     return " / ".join(cells)
 
 
-def _minutes(runs) -> str:
-    """Training time per run at the reference machine's speed, the range over the seeds."""
-    values = [r["scaled_seconds"] / 60 for r in runs if "scaled_seconds" in r]
-    if not values:
-        return ""
+def _minutes(results, runs) -> str:
+    """Training minutes per run at the costs per step timed together, the range over the
+    seeds ("not timed" if a recipe was not)."""
+    values = [_step_minutes(results, r) for r in runs]
+    if not values or None in values:
+        return "not timed"
     return _span(values, ".1f")
+
+
+def _step_minutes(results, run, step: int | None = None) -> float | None:
+    """Training minutes of ``run`` up to ``step`` (default: its end) at its recipe's cost per
+    step timed with the others (part ``step-costs``), or None if the recipe was not timed."""
+    per_step = seconds_per_step(results, run["data"], run["recipe"]) if "recipe" in run else None
+    return None if per_step is None else per_step * (run["steps"] if step is None else step) / 60
+
+
+def _minutes_text(minutes: float | None, unit: bool = True) -> str:
+    if minutes is None:
+        return "not timed"
+    return f"{minutes:.1f} min" if unit else f"{minutes:.1f}"
+
+
+def _costs_machine(results) -> str:
+    """Where and when the costs per step were timed, for labels."""
+    stamp = results.get("reruns", {}).get("step-costs", results)
+    rate = stamp.get("machine", {}).get("matmul_gflop_per_s")
+    where = f"on a machine at {rate:.0f} GFLOP/s, " if rate else ""
+    return f"{where}{stamp['started'][:10]}"
 
 
 def _span(values, spec: str) -> str:
@@ -833,9 +866,9 @@ def _plot_targets(results, verdicts, path: Path) -> None:
             color = f"C{i}"
             for j, r in enumerate(v["runs"]):
                 xs, ys, met = [], [], []
+                if _step_minutes(results, r) is None:  # not timed with the others
+                    continue
                 for point in r["curve"]:
-                    if "scaled_seconds" not in point:  # recorded before times were scaled
-                        continue
                     if data == "mnist5k":
                         y = _fd_ratio(point, _real_fd(r, real))
                         ok = y <= t["fd_ratio"]
@@ -844,7 +877,7 @@ def _plot_targets(results, verdicts, path: Path) -> None:
                         ok = not toy_misses(point, real, t, data)
                     else:
                         continue
-                    xs.append(point["scaled_seconds"] / 60)
+                    xs.append(_step_minutes(results, r, point["step"]))
                     ys.append(y)
                     met.append(ok)
                 if not xs:
@@ -860,7 +893,7 @@ def _plot_targets(results, verdicts, path: Path) -> None:
             ax.axhspan(*t["toy_spread"], color="grey", alpha=0.2)
             ax.set_ylabel("spread of the narrower axis / σ")
         ax.set_title(data)
-        ax.set_xlabel("minutes on the reference machine")
+        ax.set_xlabel("training minutes (costs per step timed together)")
     fig.tight_layout()
     for ax in axes[0]:  # beneath each panel, after the layout: inside, they hid the digits' curves
         if ax.get_legend_handles_labels()[0]:
@@ -909,8 +942,9 @@ def _targets_section(results) -> list[str]:
         "*Steps needed* is, per seed, the first of the five marks (10, 25, 50, 75 and 100 % of "
         "the steps) at which that mark and every later one met every target (– when the last "
         "mark missed, or when a target was not measured at the marks). "
-        "Time is training time per run scaled to the reference machine "
-        f"({REFERENCE_GFLOPS:.0f} GFLOP/s), the range over the seeds. The suite fails when an "
+        "Minutes are training time per run: its steps times its recipe's cost per step, every "
+        f"recipe timed together ({{ref}}`step-costs`, {_costs_machine(results)}). The suite "
+        "fails when an "
         f"ablation variant that trains in at most {DEFAULT_BUDGET}× the default's time meets "
         "every target on more seeds than the default recipe, or could (its targets were not "
         "all measured): the rule is that the default must be a recipe that meets them on the "
@@ -925,7 +959,8 @@ def _targets_section(results) -> list[str]:
         "```{figure} images/benchmarks/targets.png",
         ":name: fig-benchmarks-targets",
         "",
-        "Quality against training time on the reference machine, for every recipe in the "
+        "Quality against training minutes (steps times the cost per step timed together), "
+        "for every recipe in the "
         "tables below, one line per seed: on the 2-D mixtures the spread of the narrower axis "
         "(the band is the target), on digits the FD over the real digits' (the dashed line is "
         "the target). A filled marker met every target at that mark, a hollow one missed at "
@@ -951,7 +986,7 @@ def _targets_section(results) -> list[str]:
                 lines.append(
                     f"| {data} | {label} | {count('modes')} | {count('high quality')} | "
                     f"{count('spread')} | {count('reverse KL')} | {_every_target(v)} | "
-                    f"{_steps_needed(v, real, data)} | {_minutes(runs)} |"
+                    f"{_steps_needed(v, real, data)} | {_minutes(results, runs)} |"
                 )
         lines.append("")
     if "mnist5k" in verdicts:
@@ -967,10 +1002,67 @@ def _targets_section(results) -> list[str]:
             label = f"**{v['label']}**" if v["default"] else v["label"]
             lines.append(
                 f"| mnist5k | {label} | {dcount('FD')} | {dcount('score')} | "
-                f"{dcount('classes')} | {_every_target(v)} | {_minutes(runs)} |"
+                f"{dcount('classes')} | {_every_target(v)} | {_minutes(results, runs)} |"
             )
         lines.append("")
     return lines + _default_choice(results, verdicts)
+
+
+def _cost_text(verdict) -> str:
+    cost = verdict["cost"]
+    return "a training time not timed" if cost is None else f"{cost:.2f} times the training time"
+
+
+def _step_costs_section(results) -> list[str]:
+    """Every recipe's cost per step, timed together (part ``step-costs``): what the training
+    times of the comparisons on this page are made of."""
+    costs = results["step_costs"]
+    labels = {}
+    for data, verdicts in recipe_verdicts(results).items():
+        for v in verdicts:
+            for r in v["runs"]:
+                labels.setdefault((data, recipe_key(r["recipe"])), v["label"])
+    lines = [
+        "",
+        "(step-costs)=",
+        "## The cost of a training step",
+        "",
+        "The parts of this suite ran on different days, and a host's speed at these small "
+        "networks does not follow its matmul rate, so run times taken part by part, even "
+        "scaled by the day's rate, do not compare. Every recipe whose training time this page "
+        f"compares was therefore timed in one session (`--only step-costs`, "
+        f"{_costs_machine(results)}): through `ganbook train`'s own code, one epoch of the "
+        "recipe's steps between log lines to warm up, then "
+        + " ".join(
+            f"{n} epoch{'s' if n > 1 else ''} timed on {data},"
+            for data, n in costs["epochs"].items()
+            if any(r["data"] == data for r in costs["rows"])
+        )
+        + " each epoch's checkpoint included as in a run; the recipes took turns, "
+        f"{costs['rounds']} round{'s' if costs['rounds'] > 1 else ''}, and each kept its "
+        "fastest. A run's training time elsewhere "
+        "on this page is its steps times its recipe's cost per step. The last column divides "
+        "by the cost of the dataset's default recipe.",
+        "",
+        "| data | recipe | ms per step | each round (ms) | × the default's |",
+        "|---|---|---|---|---|",
+    ]
+    defaults = {
+        data: seconds_per_step(results, data, results[data][0]["recipe"])
+        for data in ("ring", "grid", "mnist5k")
+        if results.get(data) and "recipe" in results[data][0]
+    }
+    for row in costs["rows"]:
+        data, per_step = row["data"], row["seconds_per_step"]
+        label = labels.get((data, recipe_key(row["recipe"])), "not in the tables")
+        base = defaults.get(data)
+        rounds = " / ".join(f"{1000 * t:.2f}" for t in row["round_seconds"])
+        lines.append(
+            f"| {data} | {label} | {1000 * per_step:.2f} | {rounds} | {per_step / base:.2f} |"
+            if base
+            else f"| {data} | {label} | {1000 * per_step:.2f} | {rounds} | – |"
+        )
+    return lines
 
 
 def _ratio_span(values) -> str:
@@ -993,6 +1085,13 @@ def _default_choice(results, verdicts) -> list[str]:
         seeds = sorted(own.keys() & theirs.keys())
         return f"lower on {sum(own[s] < theirs[s] for s in seeds)} of {len(seeds)} seeds"
 
+    def higher_score_on(v, base) -> str:
+        """On how many of the seeds both ran ``v`` has the higher classifier score."""
+        own = {r["seed"]: r["final"]["classifier_score"] for r in v["runs"]}
+        theirs = {r["seed"]: r["final"]["classifier_score"] for r in base["runs"]}
+        seeds = sorted(own.keys() & theirs.keys())
+        return f"higher on {sum(own[s] > theirs[s] for s in seeds)} of {len(seeds)}"
+
     lines = ["**Which recipe is the default, and why.**", ""]
     for data, vs in verdicts.items():
         default = next(v for v in vs if v["default"])
@@ -1013,7 +1112,7 @@ def _default_choice(results, verdicts) -> list[str]:
             if v["met"] > default["met"]:
                 text += (
                     f" *{v['label']}* meets them on {v['met']} of {v['seeds']} seeds, for "
-                    f"{v['cost']:.1f} times the training time: beyond the chapters' budget "
+                    f"{v['cost']:.2f} times the training time: beyond the chapters' budget "
                     f"({DEFAULT_BUDGET}× the default's), it is what more compute buys, not the "
                     "default."
                 )
@@ -1037,20 +1136,36 @@ def _default_choice(results, verdicts) -> list[str]:
                     if closest["costlier"]
                     else ""
                 )
-                text += (
-                    f"; *{closest['label']}* comes closest, {_ratio_span(ratios(closest))} "
-                    f"(mean {_mean(ratios(closest)):.2f}×), for {closest['cost']:.1f} times the "
-                    f"training time{beyond}. The default stays the recipe that meets the targets "
-                    "on the most seeds at the chapters' budget"
-                    + (
+                if not closest["costlier"] and closest["met"] > default["met"]:
+                    why = (
+                        f"; *{closest['label']}*, within it, meets them on more "
+                        f"({closest['met']} of {closest['seeds']}): the suite fails until it "
+                        "becomes the default."
+                    )
+                elif not closest["costlier"]:
+                    # within the budget and no more seeds met: name what each recipe does better
+                    why = (
+                        f"; *{closest['label']}* meets them on no more seeds ({closest['met']} of "
+                        f"{closest['seeds']}), with an FD {lower_on(closest, default)} and a "
+                        f"score {higher_score_on(closest, default)}."
+                    )
+                elif min(ratios(closest)) > limit:
+                    why = (
                         f": more compute buys a lower FD on average ({lower_on(closest, default)}),"
                         " not the target."
-                        if min(ratios(closest)) > limit
-                        else f", and {closest['label']} meets them on no more seeds."
-                        if closest["met"] <= default["met"]
-                        else f": more compute buys the targets on {closest['met']} of "
+                    )
+                elif closest["met"] <= default["met"]:
+                    why = f", and {closest['label']} meets them on no more seeds."
+                else:
+                    why = (
+                        f": more compute buys the targets on {closest['met']} of "
                         f"{closest['seeds']} seeds."
                     )
+                text += (
+                    f"; *{closest['label']}* comes closest, {_ratio_span(ratios(closest))} "
+                    f"(mean {_mean(ratios(closest)):.2f}×), for {_cost_text(closest)}{beyond}. "
+                    "The default stays the recipe that meets the targets "
+                    "on the most seeds at the chapters' budget" + why
                 )
             else:
                 text += "; no alternative measured comes closer on average."
@@ -1104,6 +1219,7 @@ RECIPE_COLUMNS = (
     ("lr", "learning rate"),
     ("d_lr", "D rate"),
     ("beta_1", "β1"),
+    ("beta_2", "β2"),
     ("loss", "loss"),
     ("update", "updates"),
     ("r1_weight", "R1 γ"),
@@ -1140,6 +1256,9 @@ def _recipe_table(recipes: dict) -> list[str]:
         cells = []
         for key, _ in RECIPE_COLUMNS:
             value = arch(r) if key == "arch" else r.get(key)
+            if key.startswith("beta_") and value is not None:  # a beta of 0 is a setting
+                cells.append(f"{value:g}")
+                continue
             cells.append("" if value in (None, False) else "yes" if value is True else f"{value}")
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return rows
@@ -1367,6 +1486,8 @@ def write_report(results: dict, page: Path = PAGE) -> Path:
             + (f"**{sum(row['cpu_seconds'] for row in rows):.0f}** | " if with_cpu else "")
             + "|",
         ]
+    if results.get("step_costs"):  # late on the page: the translations key sections by place
+        lines += _step_costs_section(results)
     if results.get("recipes"):
         lines += ["", "## The recipes measured", "", *_recipe_table(results["recipes"])]
     missed = check(results, results.get("mode", "full"))  # today's targets, not those of the run

@@ -7,7 +7,9 @@
 It trains each dataset's recipe through ``runs.train_run`` (what ``ganbook train`` runs) for
 a FIXED number of generator steps, measures quality at fixed fractions of them, and reports the
 time each run took on this machine beside the time scaled to the reference CPU (the machine's
-matmul rate is measured in the same run); it times the training step against a plain
+matmul rate is measured in the same run). Training times that the appendix compares between
+recipes come from part ``step-costs`` instead: every recipe's cost per step, timed together in
+one session, times its steps. It times the training step against a plain
 ``tf.function`` step, times every chapter, writes the results as JSON, regenerates the appendix
 (``benchmarks/report.py``), and exits 1 when a target is missed (by a clear margin in quick mode,
 whose runs are shorter). No target depends on the speed of the machine.
@@ -72,7 +74,8 @@ FEW_IMAGES_STEPS = 4000
 # gamma = 0.1 on the grid, from a pilot on seed 0 at 6,000 steps (RpGAN + R1 + R2: 98.4 % high
 # quality at 0.1, 90.8 % at 1; no penalty 90.5 %); the ring has the grid's sigma / 5 and takes
 # the same gamma. Digits: gamma = 1, from a pilot on seed 0 at 1,000 steps (RpGAN + R1 + R2: FD
-# 7.91 at 1, 8.89 at 0.1; no penalty 8.35).
+# 7.91 at 1, 8.89 at 0.1; no penalty 8.35), run with DCGAN's betas, before the digit default
+# took (0, 0.99).
 PENALTY_VARIANTS = {
     "NS, no penalty": {"loss": "nonsaturating", "r1": False, "r2": False},
     "NS + R1": {"loss": "nonsaturating", "r1": True, "r2": False},
@@ -85,8 +88,15 @@ PENALTY_GAMMA = {"ring": 0.1, "grid": 0.1, "mnist5k": 1.0}
 # both annealed to 0 over the run (cosine), for twice the steps: about four times the default's
 # training time. From pilots (seed 1, 6,000 steps, FD 2.30 with the wider networks and the
 # slower discriminator, 2.31 with D at 1e-4, 2.20 with the cosine schedule added).
-LARGER_DIGITS = {"width": 64, "d_lr": 2e-4, "cosine_decay": True}
-LARGER_DIGITS_LABEL = "larger: width 64, D rate 2e-4, cosine, 2x steps"
+LARGER_DIGITS = {
+    "width": 64,
+    "d_lr": 2e-4,
+    "cosine_decay": True,
+    # DCGAN's betas, as measured (2026-12-05) before the default took (0, 0.99)
+    "beta_1": 0.5,
+    "beta_2": 0.999,
+}
+LARGER_DIGITS_LABEL = "larger: width 64, D rate 2e-4, cosine, 2x steps, betas (0.5, 0.999)"
 # what self-conditioning buys: the self-conditioned recipes without their clusters
 NO_CLUSTER_PARTS = {"no-clusters-2d": ("ring", "grid"), "no-clusters-digits": ("mnist5k",)}
 # An alternative recipe can become a dataset's default only if it trains in at most this many
@@ -94,6 +104,17 @@ NO_CLUSTER_PARTS = {"no-clusters-2d": ("ring", "grid"), "no-clusters-digits": ("
 # costlier recipe that meets the targets on more seeds is reported as what more compute buys.
 DEFAULT_BUDGET = 1.5
 PENALTY_PARTS = {"penalties-ring": "ring", "penalties-grid": "grid", "penalties-digits": "mnist5k"}
+# Part "step-costs": every recipe whose training time the appendix states, timed together in
+# one session, so that their times compare. Times taken part by part do not: the parts run on
+# different days, and scaling seconds by the day's matmul rate does not make them agree (the
+# digit default's runs took 251-261 s at 318 GFLOP/s on 2026-12-05 and 242-274 s at 209
+# GFLOP/s on 2026-12-06: about the same seconds, scaled 800-830 and 505-573). Each recipe trains
+# one epoch (its ``log_every`` steps) to warm up, then STEP_COST_EPOCHS[data] epochs timed,
+# each epoch's checkpoint included as in a run; the recipes take turns, STEP_COST_ROUNDS
+# times, and each keeps its fastest round: on a shared host another program can slow any
+# one round down (the advice of Python's timeit).
+STEP_COST_EPOCHS = {"ring": 5, "grid": 5, "mnist5k": 1}
+STEP_COST_ROUNDS = 2
 
 
 def penalty_recipe(data: str, variant: str):
@@ -114,6 +135,115 @@ def larger_digits_recipe(steps: int):
     from ganbook_lib import recipes
 
     return dataclasses.replace(recipes.RECIPES["mnist5k"], steps=steps, **LARGER_DIGITS)
+
+
+def recipe_key(recipe: dict) -> str:
+    """A recipe (a dict, as the results keep it) without its length, as one string: runs of
+    a recipe that differ only in how many steps they train share a cost per step."""
+    return json.dumps({k: v for k, v in recipe.items() if k != "steps"}, sort_keys=True)
+
+
+def timed_recipes(results: dict) -> list[tuple[str, dict]]:
+    """``(data, recipe)`` for every distinct recipe among the runs whose training time the
+    appendix states: each dataset's default recipe, its penalty variants and its rows without
+    clusters, the larger digit recipe and the TensorFlow tutorial's (short and long runs)."""
+    found: dict[tuple[str, str], dict] = {}
+    for data in ("ring", "grid", "mnist5k"):
+        groups = [
+            results.get(data, []),
+            results.get("penalties", {}).get(data, {}).get("rows", []),
+            results.get(f"{data}_no_clusters", []),
+        ]
+        if data == "mnist5k":
+            groups += [
+                results.get(k, []) for k in ("mnist5k_larger", "tf_tutorial", "tf_tutorial_long")
+            ]
+        for runs in groups:
+            for r in runs:
+                if "recipe" in r:  # results from before runs recorded their recipe have none
+                    found.setdefault((data, recipe_key(r["recipe"])), r["recipe"])
+    return [(data, recipe) for (data, _), recipe in found.items()]
+
+
+def _epoch_clock():
+    import keras
+
+    class EpochClock(keras.callbacks.Callback):
+        """``(generator step, wall time)`` at the end of each epoch, after the run's own
+        callbacks (the checkpoint) have run."""
+
+        def on_train_begin(self, logs=None):
+            self.marks = []
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.marks.append((self.model.step, time.perf_counter()))
+
+    return EpochClock()
+
+
+def time_steps(data: str, recipe: dict, epochs: int, seed: int = 0) -> float:
+    """Seconds per generator step of ``recipe`` on ``data`` on this machine: a run of
+    ``1 + epochs`` epochs (of the recipe's ``log_every`` steps) through ``runs.train_run``, the
+    code path of every measured run, timed from the end of the first epoch (tracing and warm-up
+    done) to the end of the last. Measuring the samples afterwards is not timed."""
+    from ganbook_lib import recipes, runs
+
+    steps = (1 + epochs) * recipe["log_every"]
+    clock = _epoch_clock()
+    with tempfile.TemporaryDirectory() as out:
+        runs.train_run(
+            data,
+            out,
+            steps=steps,
+            seed=seed,
+            verbose=0,
+            recipe=recipes.Recipe(**{**recipe, "steps": steps}),
+            callbacks=[clock],
+        )
+    (s0, t0), (s1, t1) = clock.marks[0], clock.marks[-1]
+    return (t1 - t0) / (s1 - s0)
+
+
+def step_costs(results: dict, rounds: int = STEP_COST_ROUNDS, timer=time_steps) -> dict:
+    """Every recipe of :func:`timed_recipes`, timed by ``timer`` in turn, ``rounds`` times; each
+    keeps its fastest round. Rows: ``{"data", "recipe", "seconds_per_step", "round_seconds"}``."""
+    todo = timed_recipes(results)
+    measured: list[list[float]] = [[] for _ in todo]
+    for round_ in range(rounds):
+        for (data, recipe), times in zip(todo, measured):
+            times.append(timer(data, recipe, STEP_COST_EPOCHS[data]))
+            print(
+                f"  round {round_ + 1} of {rounds}, {data}, {_describe(recipe)}: "
+                f"{1000 * times[-1]:.2f} ms a step",
+                flush=True,
+            )
+    return {
+        "epochs": STEP_COST_EPOCHS,
+        "rounds": rounds,
+        "rows": [
+            {
+                "data": data,
+                "recipe": recipe,
+                "seconds_per_step": round(min(times), 6),
+                "round_seconds": [round(t, 6) for t in times],
+            }
+            for (data, recipe), times in zip(todo, measured)
+        ],
+    }
+
+
+def _describe(recipe: dict) -> str:
+    keys = ("arch", "width", "loss", "r1_weight", "r2_weight", "clusters", "beta_1", "d_lr")
+    return ", ".join(f"{k} {recipe.get(k)}" for k in keys)
+
+
+def seconds_per_step(results: dict, data: str, recipe: dict) -> float | None:
+    """The cost per step of ``recipe`` on ``data`` from part ``step-costs``, or None if that
+    part did not time it."""
+    key = recipe_key(recipe)
+    rows = results.get("step_costs", {}).get("rows", [])
+    match = (r for r in rows if r["data"] == data and recipe_key(r["recipe"]) == key)
+    return next((r["seconds_per_step"] for r in match), None)
 
 
 def penalty_variant(recipe: dict) -> str | None:
@@ -249,10 +379,17 @@ def default_label(results: dict, data: str) -> str:
     return f"{variant} (default)" if variant and named else "default recipe"
 
 
-def _mean_seconds(runs: list[dict]) -> float:
-    """Mean training time of ``runs`` at the reference speed (0 if none recorded one)."""
-    seconds = [r["scaled_seconds"] for r in runs if r.get("scaled_seconds")]
-    return sum(seconds) / len(seconds) if seconds else 0.0
+def training_seconds(results: dict, runs: list[dict]) -> float | None:
+    """Mean training seconds of ``runs`` at the costs per step timed together (part
+    ``step-costs``): each run's steps times its recipe's seconds per step. None if a run's
+    recipe was not timed: times from separate sessions do not compare."""
+    values = []
+    for r in runs:
+        per_step = seconds_per_step(results, r["data"], r["recipe"]) if "recipe" in r else None
+        if per_step is None:
+            return None
+        values.append(r["steps"] * per_step)
+    return sum(values) / len(values) if values else None
 
 
 def recipe_verdicts(results: dict, mode: str = "full") -> dict[str, list[dict]]:
@@ -262,7 +399,8 @@ def recipe_verdicts(results: dict, mode: str = "full") -> dict[str, list[dict]]:
     recipe's own runs come first; the alternatives are the penalty variants and the larger digit
     recipe, which could replace it (the rows without clusters and the TF tutorial's are measured
     for comparison only) if they train within :data:`DEFAULT_BUDGET` times the default's time.
-    ``"cost"`` is that ratio (mean scaled training seconds); a costlier recipe is marked
+    ``"cost"`` is that ratio (:func:`training_seconds`, from the costs per step timed together;
+    None if a recipe was not timed, and then it is not ruled out); a costlier recipe is marked
     ``"costlier"`` instead: it shows what more compute buys, it cannot be the chapters' default."""
     t, out = TARGETS[mode], {}
     for data in ("ring", "grid", "mnist5k"):
@@ -280,14 +418,15 @@ def recipe_verdicts(results: dict, mode: str = "full") -> dict[str, list[dict]]:
             groups.append(("TF tutorial", results["tf_tutorial"], False))
         real = results.get(f"{data}_real")
         verdicts = []
-        base = _mean_seconds(groups[0][1])
+        base = training_seconds(results, groups[0][1])
         for i, (label, runs, alternative) in enumerate(groups):
             if data == "mnist5k":
                 judged = [digit_misses(r, real, t) for r in runs] if real else [["no reference"]]
             else:
                 judged = [toy_misses(r["final"], real, t, data) for r in runs]
             unknown = sum(bool(m) and all("not measured" in x for x in m) for m in judged)
-            cost = _mean_seconds(runs) / base if base else 1.0
+            own = training_seconds(results, runs)
+            cost = own / base if own is not None and base else None
             candidate = alternative and i > 0
             verdicts.append(
                 {
@@ -298,8 +437,8 @@ def recipe_verdicts(results: dict, mode: str = "full") -> dict[str, list[dict]]:
                     "seeds": len(runs),
                     "default": i == 0,
                     "cost": cost,
-                    "alternative": candidate and cost <= DEFAULT_BUDGET,
-                    "costlier": candidate and cost > DEFAULT_BUDGET,
+                    "alternative": candidate and (cost is None or cost <= DEFAULT_BUDGET),
+                    "costlier": candidate and cost is not None and cost > DEFAULT_BUDGET,
                 }
             )
         out[data] = verdicts
@@ -536,6 +675,17 @@ def check(results: dict, mode: str) -> list[str]:
                 for v in verdicts
                 if v["alternative"] and v not in better and v["met"] + v["unknown"] > default["met"]
             ]
+    if mode == "full":
+        untimed = [
+            f"{data}: {_describe(recipe)}"
+            for data, recipe in timed_recipes(results)
+            if seconds_per_step(results, data, recipe) is None
+        ]
+        if untimed:
+            missed.append(
+                f"{len(untimed)} recipe(s) without a cost per step timed with the others "
+                f"({'; '.join(untimed)}): run --only step-costs"
+            )
     classifiers = digit_classifiers(results)
     if len(classifiers) > 1:
         # Frechet distances from two classifiers lie in two feature spaces: no table may mix them
@@ -635,6 +785,7 @@ def main(argv=None) -> int:
         "article-variants",
         "few-images",
         *PENALTY_PARTS,
+        "step-costs",
         "throughput",
         "chapters",
     )
@@ -851,6 +1002,11 @@ def main(argv=None) -> int:
                     results["mnist5k_real"] = real_reference(run["final"])
                 save(results, out, mode)
                 print(f"  {json.dumps(run['final'])}", flush=True)
+    if "step-costs" in only:  # after every part whose recipes it times
+        begin("step-costs")
+        print("every recipe's cost per step, timed together ...", flush=True)
+        results["step_costs"] = step_costs(results)
+        save(results, out, mode)
     if "throughput" in only:
         begin("throughput")
         print("throughput ...", flush=True)
