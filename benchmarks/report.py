@@ -27,6 +27,7 @@ from run import (  # noqa: E402  (run.py imports this module inside its main() o
     digit_misses,
     recipe_key,
     recipe_verdicts,
+    run_seconds,
     seconds_per_step,
     steps_to_targets,
     toy_misses,
@@ -823,8 +824,8 @@ def _minutes(results, runs) -> str:
 def _step_minutes(results, run, step: int | None = None) -> float | None:
     """Training minutes of ``run`` up to ``step`` (default: its end) at its recipe's cost per
     step timed with the others (part ``step-costs``), or None if the recipe was not timed."""
-    per_step = seconds_per_step(results, run["data"], run["recipe"]) if "recipe" in run else None
-    return None if per_step is None else per_step * (run["steps"] if step is None else step) / 60
+    seconds = run_seconds(results, run, step)
+    return None if seconds is None else seconds / 60
 
 
 def _minutes_text(minutes: float | None, unit: bool = True) -> str:

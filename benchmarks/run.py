@@ -149,15 +149,9 @@ def timed_recipes(results: dict) -> list[tuple[str, dict]]:
     clusters, the larger digit recipe and the TensorFlow tutorial's (short and long runs)."""
     found: dict[tuple[str, str], dict] = {}
     for data in ("ring", "grid", "mnist5k"):
-        groups = [
-            results.get(data, []),
-            results.get("penalties", {}).get(data, {}).get("rows", []),
-            results.get(f"{data}_no_clusters", []),
-        ]
-        if data == "mnist5k":
-            groups += [
-                results.get(k, []) for k in ("mnist5k_larger", "tf_tutorial", "tf_tutorial_long")
-            ]
+        groups = [runs for _, runs, _ in recipe_groups(results, data)]
+        if data == "mnist5k":  # the fair comparison's long run of the tutorial's recipe
+            groups.append(results.get("tf_tutorial_long", []))
         for runs in groups:
             for r in runs:
                 if "recipe" in r:  # results from before runs recorded their recipe have none
@@ -383,13 +377,32 @@ def training_seconds(results: dict, runs: list[dict]) -> float | None:
     """Mean training seconds of ``runs`` at the costs per step timed together (part
     ``step-costs``): each run's steps times its recipe's seconds per step. None if a run's
     recipe was not timed: times from separate sessions do not compare."""
-    values = []
-    for r in runs:
-        per_step = seconds_per_step(results, r["data"], r["recipe"]) if "recipe" in r else None
-        if per_step is None:
-            return None
-        values.append(r["steps"] * per_step)
-    return sum(values) / len(values) if values else None
+    values = [run_seconds(results, r) for r in runs]
+    return sum(values) / len(values) if values and None not in values else None
+
+
+def run_seconds(results: dict, run: dict, step: int | None = None) -> float | None:
+    """Training seconds of ``run`` up to ``step`` (default: its end) at its recipe's cost per
+    step timed with the others (part ``step-costs``), or None if the recipe was not timed."""
+    per_step = seconds_per_step(results, run["data"], run["recipe"]) if "recipe" in run else None
+    return None if per_step is None else per_step * (run["steps"] if step is None else step)
+
+
+def recipe_groups(results: dict, data: str) -> list[tuple[str, list[dict], bool]]:
+    """Every recipe measured on ``data`` as ``(label, runs, alternative)``, the default recipe's
+    own runs first; ``alternative`` says whether it could replace the default (the penalty
+    variants and the larger digit recipe) or is measured for comparison only."""
+    groups = [(default_label(results, data), results.get(data, []), True)]
+    rows = results.get("penalties", {}).get(data, {}).get("rows", [])
+    for variant in dict.fromkeys(r["variant"] for r in rows):
+        groups.append((variant, [r for r in rows if r["variant"] == variant], True))
+    if data == "mnist5k" and results.get("mnist5k_larger"):
+        groups.append((LARGER_DIGITS_LABEL, results["mnist5k_larger"], True))
+    if results.get(f"{data}_no_clusters"):
+        groups.append(("without clusters", results[f"{data}_no_clusters"], False))
+    if data == "mnist5k" and results.get("tf_tutorial"):
+        groups.append(("TF tutorial", results["tf_tutorial"], False))
+    return groups
 
 
 def recipe_verdicts(results: dict, mode: str = "full") -> dict[str, list[dict]]:
@@ -406,16 +419,7 @@ def recipe_verdicts(results: dict, mode: str = "full") -> dict[str, list[dict]]:
     for data in ("ring", "grid", "mnist5k"):
         if not results.get(data):
             continue
-        groups = [(default_label(results, data), results[data], True)]
-        rows = results.get("penalties", {}).get(data, {}).get("rows", [])
-        for variant in dict.fromkeys(r["variant"] for r in rows):
-            groups.append((variant, [r for r in rows if r["variant"] == variant], True))
-        if data == "mnist5k" and results.get("mnist5k_larger"):
-            groups.append((LARGER_DIGITS_LABEL, results["mnist5k_larger"], True))
-        if results.get(f"{data}_no_clusters"):
-            groups.append(("without clusters", results[f"{data}_no_clusters"], False))
-        if data == "mnist5k" and results.get("tf_tutorial"):
-            groups.append(("TF tutorial", results["tf_tutorial"], False))
+        groups = recipe_groups(results, data)
         real = results.get(f"{data}_real")
         verdicts = []
         base = training_seconds(results, groups[0][1])
