@@ -281,19 +281,24 @@ class GAN(TrackedModel):
         return x_real, (None if self.num_classes is None else tf.cast(labels, tf.int32))
 
     def _discriminator_loss(self, x_real, x_fake, labels):
+        """D's loss as its terms (the family's loss, then each penalty switched on), and D's
+        logits on the real and the generated batch; the loss is the terms' sum."""
         x_real, x_fake = self._augmented(x_real), self._augmented(x_fake)
         d_real = self.discriminator(self._d_inputs(x_real, labels), training=True)
         d_fake = self.discriminator(self._d_inputs(x_fake, labels), training=True)
-        d_loss = self.loss_family.discriminator(d_real, d_fake)
+        terms = [self.loss_family.discriminator(d_real, d_fake)]
         extra = () if labels is None else (labels,)
         if self.gradient_penalty_weight:
             gp = gradient_penalty(self.discriminator, x_real, x_fake, *extra)
-            d_loss += self.gradient_penalty_weight * gp
+            terms.append(self.gradient_penalty_weight * gp)
         if self.r1_weight:
-            d_loss += 0.5 * self.r1_weight * r1_penalty(self.discriminator, x_real, *extra)
+            terms.append(0.5 * self.r1_weight * r1_penalty(self.discriminator, x_real, *extra))
         if self.r2_weight:
-            d_loss += 0.5 * self.r2_weight * r2_penalty(self.discriminator, x_fake, *extra)
-        return d_loss, d_real, d_fake
+            terms.append(0.5 * self.r2_weight * r2_penalty(self.discriminator, x_fake, *extra))
+        return terms, d_real, d_fake
+
+    def _penalised(self):
+        return bool(self.gradient_penalty_weight or self.r1_weight or self.r2_weight)
 
     def _generator_loss(self, d_fake, x_real, labels, d_real=None):
         """The generator's loss; a paired family (RpGAN) also needs D on the real samples."""
@@ -306,17 +311,20 @@ class GAN(TrackedModel):
 
     def _simultaneous_step(self, x_real, labels):
         z = self.sample_latent(tf.shape(x_real)[0])
-        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+        with (
+            tf.GradientTape() as g_tape,
+            tf.GradientTape(persistent=self._penalised()) as d_tape,
+        ):
             x_fake = self.generator(self._g_inputs(z, labels), training=True)
-            d_loss, d_real, d_fake = self._discriminator_loss(x_real, x_fake, labels)
+            d_terms, d_real, d_fake = self._discriminator_loss(x_real, x_fake, labels)
             g_loss = self._generator_loss(d_fake, x_real, labels, d_real)
-            d_share, g_share = _per_replica(d_loss), _per_replica(g_loss)
+            d_shares, g_share = [_per_replica(t) for t in d_terms], _per_replica(g_loss)
         self._ada_observe(d_real)
         d_vars, g_vars = self.discriminator.trainable_weights, self.generator.trainable_weights
-        self.d_optimizer.apply_gradients(zip(d_tape.gradient(d_share, d_vars), d_vars))
+        self.d_optimizer.apply_gradients(zip(_gradient_of_sum(d_tape, d_shares, d_vars), d_vars))
         self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_share, g_vars), g_vars))
         self._ada_adjust(tf.shape(x_real)[0])
-        return g_loss, d_loss, d_real, d_fake
+        return g_loss, _sum_in_order(d_terms), d_real, d_fake
 
     def _prepare_dataset(self, dataset):
         """Under a strategy with several replicas, a ``(k, m, ...)`` batch of ``k`` real
@@ -352,12 +360,14 @@ class GAN(TrackedModel):
         # k discriminator updates, each on a fresh real minibatch and fresh noise ...
         for x_k, labels_k in zip(*self._real_minibatches(x_real, labels)):
             z = self.sample_latent(tf.shape(x_k)[0])
-            with tf.GradientTape() as tape:
+            with tf.GradientTape(persistent=self._penalised()) as tape:
                 x_fake = self.generator(self._g_inputs(z, labels_k), training=True)
-                d_loss, d_real, d_fake = self._discriminator_loss(x_k, x_fake, labels_k)
-                d_share = _per_replica(d_loss)
+                d_terms, d_real, d_fake = self._discriminator_loss(x_k, x_fake, labels_k)
+                d_shares = [_per_replica(term) for term in d_terms]
             weights = self.discriminator.trainable_weights
-            self.d_optimizer.apply_gradients(zip(tape.gradient(d_share, weights), weights))
+            grads = _gradient_of_sum(tape, d_shares, weights)
+            self.d_optimizer.apply_gradients(zip(grads, weights))
+            d_loss = _sum_in_order(d_terms)
             self._ada_observe(d_real)
         z = self.sample_latent(tf.shape(x_k)[0])  # ... then one generator update
         with tf.GradientTape() as tape:
@@ -484,6 +494,35 @@ def _replica_position() -> tuple[int, int]:
 
 def _swap_first_axes(t):
     return tf.transpose(t, [1, 0, *range(2, t.shape.rank)])
+
+
+def _gradient_of_sum(tape, terms, weights):
+    """The gradient of ``sum(terms)`` for ``weights`` (the terms as ``tape`` recorded them: each
+    one's share on this replica), taken term by term and added in the terms' order.
+
+    Each term calls D once or twice (the loss on the real and the generated batch, a penalty on
+    one batch), and every call reads D's weights again. The gradient of the whole sum adds a
+    weight's three or more contributions (one per call) in one ``AddN`` op (TensorFlow's graph
+    optimizer also merges chains of ``+`` into one), and the CPU ``AddN`` starts its sum from
+    whichever input's buffer it may reuse, the one no other op still holds: which one depends
+    on which ops happened to finish first. Floats added in another order round differently, so
+    a run with R1 and R2 could end with other weights than a run with the same seed (rarely,
+    more often on a busy machine: ``tests/test_recipes.py``). Per term, a weight gets at most
+    two contributions, and two floats give the same sum in either order; the terms' gradients
+    are then summed by ``reduce_sum`` along a stacked axis, which adds them in its order. A
+    term a weight does not reach (the last bias, for R1) contributes nothing.
+    """
+    parts = [[] for _ in weights]
+    for term in terms:
+        for part, grad in zip(parts, tape.gradient(term, weights)):
+            if grad is not None:
+                part.append(grad)
+    return [_sum_in_order(part) if part else None for part in parts]
+
+
+def _sum_in_order(tensors):
+    """``tensors[0] + tensors[1] + ...`` in that order, every run (see ``_gradient_of_sum``)."""
+    return tensors[0] if len(tensors) == 1 else tf.reduce_sum(tf.stack(tensors), axis=0)
 
 
 def _per_replica(loss):
