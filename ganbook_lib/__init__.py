@@ -37,11 +37,12 @@ __version__ = "0.1.0"
 
 # One TensorFlow op at a time (each op still uses every core). Ops that run side by side finish
 # in an order that varies from run to run, and some kernels' results depend on it: the CPU AddN
-# adds its inputs starting from one whose buffer no other op still holds (see
-# training._gradient_of_sum). With R1 and R2, whose double backward passes are independent
-# branches of one step, this gave the same seed different weights. TensorFlow reads this when
-# its runtime starts, so it is set on import, before any op runs; a value the user set is kept.
-# Measured on the 2-D recipes: no slower.
+# adds its inputs starting from one whose buffer no other op still holds. With R1 and R2, whose
+# double backward passes are independent branches of one step, this gave the same seed
+# different weights. One op at a time made it rarer, not impossible (several steps per call
+# still showed it); training._gradient_of_sum removes it for the penalties. TensorFlow reads
+# this when its runtime starts, so it is set on import, before any op runs; a value the user
+# set is kept. Measured on the 2-D recipes: no slower.
 _os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 
 

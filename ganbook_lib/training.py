@@ -500,17 +500,19 @@ def _gradient_of_sum(tape, terms, weights):
     """The gradient of ``sum(terms)`` for ``weights`` (the terms as ``tape`` recorded them: each
     one's share on this replica), taken term by term and added in the terms' order.
 
-    Each term calls D once or twice (the loss on the real and the generated batch, a penalty on
-    one batch), and every call reads D's weights again. The gradient of the whole sum adds a
-    weight's three or more contributions (one per call) in one ``AddN`` op (TensorFlow's graph
-    optimizer also merges chains of ``+`` into one), and the CPU ``AddN`` starts its sum from
-    whichever input's buffer it may reuse, the one no other op still holds: which one depends
-    on which ops happened to finish first. Floats added in another order round differently, so
-    a run with R1 and R2 could end with other weights than a run with the same seed (rarely,
-    more often on a busy machine: ``tests/test_recipes.py``). Per term, a weight gets at most
-    two contributions, and two floats give the same sum in either order; the terms' gradients
-    are then summed by ``reduce_sum`` along a stacked axis, which adds them in its order. A
-    term a weight does not reach (the last bias, for R1) contributes nothing.
+    Every call of D reads its weights again, so a weight's gradient comes in pieces: one per
+    call of D in the loss (the real and the generated batch), and two per penalty (its double
+    backward pass uses each weight in D's forward pass and again in D's input gradient). The
+    gradient of the whole sum adds a weight's three or more pieces in one ``AddN`` op
+    (TensorFlow's graph optimizer also merges chains of ``+`` into one), and the CPU ``AddN``
+    starts its sum from whichever input's buffer it may reuse, the one no other op still holds:
+    which one depends on which ops happened to finish first. Floats added in another order round
+    differently, so a run with R1 and R2 could end with other weights than a run with the same
+    seed (rarely, more often on a busy machine: ``tests/test_recipes.py``). Per term a weight
+    gets at most two pieces, and two floats give the same sum in either order; the terms'
+    gradients are then summed by ``reduce_sum`` along a stacked axis, whose order is fixed by
+    the shapes, not by timing. A term a weight does not reach (the last bias, for R1)
+    contributes nothing.
     """
     parts = [[] for _ in weights]
     for term in terms:
@@ -521,7 +523,8 @@ def _gradient_of_sum(tape, terms, weights):
 
 
 def _sum_in_order(tensors):
-    """``tensors[0] + tensors[1] + ...`` in that order, every run (see ``_gradient_of_sum``)."""
+    """The sum of ``tensors``, added in an order fixed by their shapes, the same every run
+    (see ``_gradient_of_sum``)."""
     return tensors[0] if len(tensors) == 1 else tf.reduce_sum(tf.stack(tensors), axis=0)
 
 
