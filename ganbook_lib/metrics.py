@@ -144,6 +144,51 @@ def feature_statistics(features) -> tuple[np.ndarray, np.ndarray]:
     return features.mean(0), np.cov(features, rowvar=False)
 
 
+def class_subsets(labels, size: int, count: int, classes: str = "random", seed: int = 0):
+    """``count`` subsets of ``size`` indices into ``labels``, to measure real images the way a
+    generator's samples are measured.
+
+    With ``classes="exact"`` each class gets its share of ``size`` (its share of ``labels``,
+    rounded down, the remainder to the largest classes), as in a stratified split such as
+    ``mnist5k``'s. With ``"random"`` the class counts are drawn from a multinomial with those
+    shares, as they are in the samples of any generator that picks its classes (or clusters) at
+    random, a perfect one included. Within a class the images are drawn without replacement.
+
+    Raises :class:`~ganbook_lib.GanbookError` for fewer than 2 classes, a ``size`` larger than
+    ``labels``, ``classes`` not one of the two, or a drawn count larger than a class holds.
+    """
+    labels = np.asarray(labels).ravel()
+    size, count = positive_int("size", size), positive_int("count", count)
+    if classes not in ("exact", "random"):
+        raise GanbookError(f"classes must be 'exact' or 'random', got {classes!r}")
+    values, members = np.unique(labels, return_inverse=True)
+    if len(values) < 2 or size > len(labels):
+        raise GanbookError(
+            f"need labels of at least 2 classes and at most {len(labels)} indices per subset, "
+            f"got {len(values)} classes and size {size}"
+        )
+    held = np.bincount(members)
+    by_class = [np.flatnonzero(members == k) for k in range(len(values))]
+    shares = held / held.sum()
+    rng = np.random.default_rng(seed)
+    subsets = []
+    for _ in range(count):
+        if classes == "exact":
+            counts = np.floor(shares * size).astype(int)
+            counts[np.argsort(-held, kind="stable")[: size - counts.sum()]] += 1
+        else:
+            counts = rng.multinomial(size, shares)
+        if np.any(counts > held):
+            raise GanbookError(
+                f"a subset of {size} drew {counts.max()} of a class that holds "
+                f"{held[counts.argmax()]}; use a smaller size"
+            )
+        subsets.append(
+            np.concatenate([rng.choice(i, c, replace=False) for i, c in zip(by_class, counts)])
+        )
+    return subsets
+
+
 # ------------------------------------------------------------------ quality apart from diversity
 def _k_nearest_radii(features: np.ndarray, k: int) -> np.ndarray:
     """Distance from each row to its k-th nearest *other* row: the radius of its k-NN ball."""

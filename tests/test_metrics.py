@@ -63,6 +63,49 @@ def test_frechet_distance_from_samples_approaches_the_truth():
     assert value == pytest.approx(4 * (0.25 + 1 + 4 - 4), rel=0.05)
 
 
+def _counts(labels, subset, classes):
+    return [int(np.sum(labels[subset] == k)) for k in classes]
+
+
+def test_exact_class_subsets_keep_each_class_share_like_a_stratified_split():
+    labels = np.repeat([3, 5, 7], [40, 40, 20])  # shares 0.4, 0.4, 0.2
+    subsets = metrics.class_subsets(labels, 25, 4, classes="exact", seed=1)
+    for subset in subsets:
+        assert len(set(subset)) == len(subset) == 25 and subset.max() < len(labels)
+        # 0.4 * 25 = 10, 0.2 * 25 = 5: exact, nothing left to hand out
+        assert _counts(labels, subset, (3, 5, 7)) == [10, 10, 5]
+    # 0.4 * 12 = 4.8 -> 4 and 4, 0.2 * 12 = 2.4 -> 2: two left over, to the two largest classes
+    (subset,) = metrics.class_subsets(labels, 12, 1, classes="exact")
+    assert _counts(labels, subset, (3, 5, 7)) == [5, 5, 2]
+
+
+def test_random_class_subsets_draw_the_counts_a_generator_would():
+    # a multinomial count of n draws with share p has mean n p and variance n p (1 - p)
+    labels = np.repeat(np.arange(10), 100)
+    subsets = metrics.class_subsets(labels, 200, 2000, classes="random", seed=0)
+    counts = np.array([_counts(labels, s, range(10)) for s in subsets])
+    assert (counts.sum(1) == 200).all()
+    assert all(len(set(s)) == 200 for s in subsets)  # without replacement within a class
+    assert np.allclose(counts.mean(0), 20, atol=0.5)
+    assert np.allclose(counts.var(0), 200 * 0.1 * 0.9, rtol=0.2)
+    again = metrics.class_subsets(labels, 200, 3, classes="random", seed=0)
+    assert all((a == b).all() for a, b in zip(again, subsets))  # one seed, one answer
+
+
+@pytest.mark.parametrize(
+    "labels, size, classes, message",
+    [
+        (np.repeat([0, 1], 5), 4, "stratified", "must be 'exact' or 'random'"),
+        (np.zeros(10), 4, "random", "at least 2 classes"),
+        (np.repeat([0, 1], 5), 11, "exact", "at most 10 indices"),
+        (np.repeat([0, 1], 5), 10, "random", "use a smaller size"),
+    ],
+)
+def test_class_subsets_say_what_was_wrong(labels, size, classes, message):
+    with pytest.raises(GanbookError, match=message):
+        metrics.class_subsets(labels, size, 50, classes=classes, seed=0)
+
+
 class FixedClassifier:
     def __init__(self, probs):
         self.probs = np.asarray(probs, float)
