@@ -179,9 +179,10 @@ def class_subsets(labels, size: int, count: int, classes: str = "random", seed: 
         else:
             counts = rng.multinomial(size, shares)
         if np.any(counts > held):
+            short = int(np.argmax(counts - held))
             raise GanbookError(
-                f"a subset of {size} drew {counts.max()} of a class that holds "
-                f"{held[counts.argmax()]}; use a smaller size"
+                f"a subset of {size} drew {counts[short]} of class {values[short]!r}, which "
+                f"holds {held[short]}; use a smaller size"
             )
         subsets.append(
             np.concatenate([rng.choice(i, c, replace=False) for i, c in zip(by_class, counts)])

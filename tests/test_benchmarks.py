@@ -909,6 +909,16 @@ def test_chapter_5_states_what_the_article_variants_did():
     assert all(cell["loss on probabilities", s]["largest_logit"] < 16.1 / 2 for s in seeds)
 
 
+def test_chapter_9_gives_the_benchmarks_digit_fd_target():
+    """Chapter 9 compares a perfect generator's class-mix penalty with the digit FD target."""
+    target = load("run").TARGETS["full"]["fd_ratio"]
+    cells = json.loads((ROOT / "book" / "09_faq.ipynb").read_text())["cells"]
+    (text,) = ["".join(c["source"]) for c in cells if c.get("id") == "q5-fd-classes-read"]
+    assert f"digit target of {target}," in text
+    (check,) = ["".join(c["source"]) for c in cells if c.get("id") == "q5-fd-classes-check"]
+    assert f"fd > {target} * exact_fd" in check
+
+
 def test_chapter_9_states_what_the_few_images_comparison_measured():
     results = json.loads((ROOT / "benchmarks" / "results" / "full.json").read_text())
     table = results["few_images"]
