@@ -106,6 +106,89 @@ def test_class_subsets_say_what_was_wrong(labels, size, classes, message):
         metrics.class_subsets(labels, size, 50, classes=classes, seed=0)
 
 
+def test_weighted_feature_statistics_follow_numpys_weighted_mean_and_covariance():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 3))
+    mean, cov = metrics.feature_statistics(x)
+    # equal weights change nothing; weights of 0 and 1 keep just the rows weighted 1
+    same = metrics.feature_statistics(x, np.full(40, 3.0))
+    assert np.allclose(same[0], mean) and np.allclose(same[1], cov)
+    keep = np.arange(40) % 3 == 0
+    part = metrics.feature_statistics(x, keep.astype(float))
+    assert np.allclose(part[0], x[keep].mean(0))
+    assert np.allclose(part[1], np.cov(x[keep], rowvar=False))
+    w = rng.random(40)
+    assert np.allclose(metrics.feature_statistics(x, w)[0], (w[:, None] * x).sum(0) / w.sum())
+    one = np.zeros(40)
+    one[3] = 1.0  # a covariance from one row is undefined (NumPy would divide by 0)
+    for bad, message in (
+        (np.ones(39), "need one weight per row: 40 rows, got 39 weights"),
+        (np.full(40, np.nan), "weights must be finite, got 40 not"),
+        (-np.ones(40), "at least two positive, got smallest -1 and 0 positive"),
+        (one, "at least two positive, got smallest 0 and 1 positive"),
+    ):
+        with pytest.raises(GanbookError, match=message):
+            metrics.feature_statistics(x, bad)
+
+
+def test_class_weights_give_each_class_its_drawn_count_over_what_it_holds():
+    labels = np.repeat([0, 1, 2], [40, 40, 20])  # shares 0.4 / 0.4 / 0.2
+    weights = metrics.class_weights(labels, 3000, seed=0)
+    assert weights.shape == (3000, 100) and np.allclose(weights.sum(1), 100)
+    for k, held in ((0, 40), (1, 40), (2, 20)):
+        w = weights[:, labels == k]
+        assert np.all(w == w[:, :1])  # one weight per class in each draw
+        count = w[:, 0] * held  # the drawn count, a whole number
+        assert np.allclose(count, np.round(count))
+        share = held / 100  # multinomial: mean n p, variance n p (1 - p)
+        assert abs(count.mean() - 100 * share) < 0.5
+        assert abs(count.var() / (100 * share * (1 - share)) - 1) < 0.1
+    assert np.array_equal(weights, metrics.class_weights(labels, 3000, seed=0))
+    with pytest.raises(GanbookError, match="at least 2 classes"):
+        metrics.class_weights(np.zeros(10), 5)
+
+
+def test_random_class_frechet_distance_stands_for_sets_drawn_afresh():
+    """Ten Gaussian classes, 100 held out of each: weighting the held-out set by drawn class
+    counts scores what sets of 1,000 with random class counts, drawn afresh, score on average
+    (a few percent above: each class has only its 100 points to stand for its count), well above
+    what the stratified set scores."""
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(10, 8))
+
+    def draw(counts):
+        x = np.concatenate([centres[k] + rng.normal(size=(c, 8)) for k, c in enumerate(counts)])
+        return x, np.repeat(np.arange(10), counts)
+
+    reference, _ = draw([4000] * 10)
+    stats = metrics.feature_statistics(reference)
+
+    def fd(x):
+        return metrics.frechet_distance(*metrics.feature_statistics(x), *stats)
+
+    weighted = [
+        metrics.random_class_frechet_distance(*draw([100] * 10), reference, draws=20, seed=s)
+        for s in range(50)
+    ]
+    assert all(len(w) == 20 for w in weighted)
+    weighted = np.mean(weighted)
+    fresh = np.mean([fd(draw(rng.multinomial(1000, [0.1] * 10))[0]) for _ in range(1000)])
+    stratified = np.mean([fd(draw([100] * 10)[0]) for _ in range(1000)])
+    assert 1.0 < weighted / fresh < 1.12, (weighted, fresh)  # measured 1.06
+    assert stratified < 0.85 * fresh, (stratified, fresh)  # measured 0.74
+    with pytest.raises(GanbookError, match="one label per feature row"):
+        metrics.random_class_frechet_distance(reference[:10], np.arange(9) % 2, reference)
+
+
+def test_probability_score_weights_rows_like_repeating_them():
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(4), size=12)
+    counts = rng.integers(1, 4, size=12)
+    repeated = metrics.probability_score(np.repeat(p, counts, axis=0))
+    assert metrics.probability_score(p, counts) == pytest.approx(repeated)
+    assert metrics.probability_score(p) == pytest.approx(metrics.probability_score(p, np.ones(12)))
+
+
 class FixedClassifier:
     def __init__(self, probs):
         self.probs = np.asarray(probs, float)
@@ -208,6 +291,18 @@ def test_evaluate_measures_the_real_digits_once_per_process(monkeypatch):
         assert 0 <= first[key] <= (1 if key != "density" else 5), (key, first[key])
     assert first["real_recall"] > 0.5 > first["recall"] and first["real_coverage"] > 0.5
     assert abs(first["real_kernel"]) < first["kernel"]
+    # the held-out digits with their classes at random, as a perfect generator draws them: a
+    # higher distance and a lower score than the split's own (one number each, not the draws)
+    assert first["real_frechet_distance_random_classes"] > first["real_frechet_distance"]
+    assert first["real_classifier_score_random_classes"] < first["real_classifier_score"]
+    assert not any(isinstance(v, list) and len(v) > 20 for v in first.values())
+    reference = metrics.real_reference("digits")
+    assert len(reference["random_class_frechet_distances"]) == metrics.REFERENCE_DRAWS
+    assert np.mean(reference["random_class_frechet_distances"]) == pytest.approx(
+        first["real_frechet_distance_random_classes"]
+    )
+    with pytest.raises(GanbookError, match="not a labelled image dataset"):
+        metrics.real_reference("ring")
     assert metrics.evaluate(gan, "/some/folder/of/images") == {}
 
 
